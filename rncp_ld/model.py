@@ -259,6 +259,8 @@ class Certification:
     activities_text: str | None = None
     activities: tuple[str, ...] = ()
     capacities_text: str | None = None
+    capacities: tuple[str, ...] = ()
+    """Capacity items split from the capacities text, when it is not grouped."""
     capacity_groups: tuple[CapacityGroup, ...] = ()
     sectors_text: str | None = None
     sectors: tuple[str, ...] = ()
