@@ -93,6 +93,7 @@ class ELM(DefinedNamespace):
     eidasLegalIdentifier: URIRef
     location: URIRef
     contentUrl: URIRef
+    schemeName: URIRef
 
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -193,6 +194,7 @@ class RNCP(DefinedNamespace):
     signatory: URIRef
     commercialName: URIRef
     optional: URIRef
+    assessments: URIRef
     letter: URIRef
     item: URIRef
     blockNumber: URIRef

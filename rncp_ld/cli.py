@@ -1,0 +1,85 @@
+"""The ``rncp-ld`` command line: a thin layer over the Python API.
+
+Exit codes: 0 all good; 1 the run found problems (a fiche skipped, an input
+unreadable); 2 it could not run as asked (usage, bad option, ``--strict`` stop).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ConfigError, RncpLdError
+from .rdf.serialize import FORMATS, format_from_name
+from .report import Report
+from .uris import DEFAULT_BASE
+
+__all__ = ["main"]
+
+
+class RunError(click.ClickException):
+    """An error that stops a command: one red line on stderr, exit 2."""
+
+    exit_code = 2
+
+
+def _summary(report: Report, output: str) -> str:
+    stats = report.stats
+    parts = [
+        f"{stats.get('fiches-written', 0)} fiches written",
+        f"{stats.get('triples', 0):,} triples",
+    ]
+    if stats.get("fiches-skipped"):
+        parts.append(f"{stats['fiches-skipped']} skipped")
+    if stats.get("inputs-unreadable"):
+        parts.append(f"{stats['inputs-unreadable']} input(s) unreadable")
+    target = "stdout" if output == "-" else output
+    return f"{', '.join(parts)} → {target}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rncp-ld")
+def cli() -> None:
+    """Linked data for French professional certifications (RNCP and RS fiches)."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, help="Output file (.nt, .ttl, .jsonld, .rdf; .gz to compress), or - for stdout.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), help="RDF format; inferred from the output's extension.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs minted for fiches, blocks and concepts.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+def convert(inputs: tuple[Path, ...], output: str, fmt: str | None, base: str, strict: bool, quiet: bool) -> None:
+    """Convert fiches to RDF aligned with ELM, ESCO, ROME, NSF and EQF.
+
+    INPUTS are legacy fiche texts (.txt), France Compétences XML exports (.xml, or
+    zipped) and CSV exports (.zip), in any mix. A bad fiche is reported with its
+    number and position, skipped, and the exit code is 1.
+    """
+    from .convert import convert as run
+
+    if fmt is None and output != "-" and format_from_name(output) is None:
+        raise click.BadParameter(
+            f"cannot infer the format of {output!r}; give --format ({', '.join(FORMATS)})",
+            param_hint="'-o'",
+        )
+    try:
+        report = run(inputs, output, format=fmt, base=base, strict=strict)
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="'--base'") from None
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    for issue in report.issues:
+        click.echo(str(issue), err=True)
+    if not quiet:
+        click.echo(_summary(report, output), err=True)
+    sys.exit(0 if report.valid else 1)
+
+
+def main() -> None:
+    """Entry point of the ``rncp-ld`` script."""
+    cli(prog_name="rncp-ld")

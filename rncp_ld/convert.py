@@ -1,0 +1,145 @@
+"""Fiche sources → RDF: the ``convert`` job as a Python API.
+
+>>> from rncp_ld import convert
+>>> report = convert(["samples/rncp16575.txt"], "out/rncp16575.ttl")  # doctest: +SKIP
+>>> report.valid, report.stats["fiches-written"]  # doctest: +SKIP
+(True, 1)
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from rdflib import Graph
+
+from . import readers
+from .errors import ConfigError, FicheError, InputError, RncpLdError
+from .model import Certification
+from .namespaces import bind
+from .rdf.graph import Context, fiche_triples
+from .rdf.serialize import FORMATS, format_from_name, writer
+from .report import Issue, Report
+from .uris import DEFAULT_BASE, Minter
+
+__all__ = ["convert", "read_all", "to_graph"]
+
+
+def read_all(
+    inputs: Iterable[str | Path], report: Report, *, strict: bool = False
+) -> Iterator[Certification]:
+    """Every fiche of ``inputs``; problems go to ``report``.
+
+    A source that cannot be read is reported (``unreadable-input``) and the next
+    one is read. With ``strict`` the first error raises instead.
+    """
+    for name in inputs:
+        try:
+            for item in readers.read(name):
+                if isinstance(item, Issue):
+                    report.issues.append(item)
+                    if item.severity.value == "error":
+                        report.count("fiches-skipped")
+                        if strict:
+                            raise FicheError(item.message, source=item.source, fiche=item.fiche,
+                                             location=item.location)
+                    continue
+                report.count("fiches-read")
+                yield item
+        except InputError as error:
+            if strict:
+                raise
+            report.issues.append(Issue.from_error(error, "unreadable-input"))
+            report.count("inputs-unreadable")
+
+
+def to_graph(certifications: Iterable[Certification], *, base: str = DEFAULT_BASE) -> Graph:
+    """One rdflib graph holding the given fiches (self-contained, for validation or queries)."""
+    ctx = Context(Minter(base))
+    graph = bind(Graph())
+    for cert in certifications:
+        for triple in fiche_triples(cert, ctx):
+            graph.add(triple)
+    return graph
+
+
+@contextmanager
+def _open_output(output: str | Path | TextIO) -> Iterator[TextIO]:
+    """A text stream for ``output``: ``-`` is stdout; a path is written atomically (``.gz`` gzipped)."""
+    if not isinstance(output, (str, Path)):
+        yield output
+        return
+    if str(output) == "-":
+        yield sys.stdout
+        return
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            binary = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if path.suffix == ".gz" else raw
+            with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as text:  # type: ignore[arg-type]
+                yield text
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def convert(
+    inputs: Iterable[str | Path],
+    output: str | Path | TextIO,
+    *,
+    format: str | None = None,
+    base: str = DEFAULT_BASE,
+    strict: bool = False,
+    on_fiche: Callable[[Certification], None] | None = None,
+) -> Report:
+    """Convert every fiche of ``inputs`` to RDF written on ``output``.
+
+    Args:
+        inputs: legacy fiche texts, XML exports (plain or zipped), CSV zips.
+        output: a path (``.gz`` is gzipped), ``"-"`` for stdout, or a text stream.
+        format: ``nt``, ``turtle``, ``jsonld`` or ``rdfxml``; from the output's extension if None.
+        base: base of minted IRIs.
+        strict: stop at the first bad fiche instead of skipping it.
+        on_fiche: called after each fiche is written (progress).
+
+    Returns:
+        The report: ``valid`` is False when a fiche was skipped or an input unreadable.
+
+    Raises:
+        ConfigError: unknown format or bad base. With ``strict``, FicheError or InputError.
+    """
+    fmt = format or (format_from_name(str(output)) if isinstance(output, (str, Path)) else None) or "turtle"
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
+    ctx = Context(Minter(base))
+    report = Report()
+    with _open_output(output) as out:
+        rdf = writer(fmt, out)
+        rdf.start()
+        for cert in read_all(inputs, report, strict=strict):
+            try:
+                rdf.write(fiche_triples(cert, ctx))
+            except RncpLdError as error:
+                if strict:
+                    raise
+                error.source = error.source or cert.provenance.source
+                error.fiche = error.fiche or cert.number
+                report.issues.append(Issue.from_error(error, "unwritable-fiche"))
+                report.count("fiches-skipped")
+                continue
+            report.count("fiches-written")
+            if on_fiche:
+                on_fiche(cert)
+        rdf.end()
+    report.stats["triples"] = rdf.triples
+    return report

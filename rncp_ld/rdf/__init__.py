@@ -1,0 +1,1 @@
+"""RDF output: model → triples (graph), streaming writers (serialize)."""
