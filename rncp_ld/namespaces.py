@@ -89,7 +89,6 @@ class ELM(DefinedNamespace):
     status: URIRef
     startDate: URIRef
     endDate: URIRef
-    legalIdentifier: URIRef
     eidasLegalIdentifier: URIRef
     location: URIRef
     contentUrl: URIRef

@@ -116,10 +116,10 @@ class _Builder:
         if value is not None:
             self.out.append((s, p, boolean(value)))
 
-    def code(self, kind: str, value: str) -> URIRef:
+    def code(self, kind: str, *values: str | int | None) -> URIRef:
         """Mint the IRI of a code, turning a bad code into a FicheError."""
         try:
-            return getattr(self.m, kind)(value)  # type: ignore[no-any-return]
+            return getattr(self.m, kind)(*values)  # type: ignore[no-any-return]
         except ValueError as error:
             raise FicheError(
                 str(error), source=self.cert.provenance.source, fiche=self.cert.number
@@ -228,15 +228,8 @@ def _levels(b: _Builder, c: URIRef) -> None:
 
 
 def _concept(b: _Builder, iri: URIRef, scheme: str, code: Code, broader: URIRef | None = None) -> None:
-    """A concept of one of our schemes: from the vocabularies, else from the fiche."""
-    vocab = b.ctx.vocabularies
-    assert vocab is not None
-    if b.describe_vocab(iri):
-        known = {o for p, o in ((p, o) for _, p, o in vocab.describe(iri)) if p == SKOS.prefLabel}
-        if code.label and fr(code.label) not in known and b.ctx.first(URIRef(f"{iri}#label")):
-            b.add(iri, SKOS.altLabel, fr(code.label))
-        return
-    if not b.ctx.first(iri):
+    """A concept of one of our schemes: from the vocabularies when known, else from the fiche."""
+    if b.describe_vocab(iri) or not b.ctx.first(iri):
         return
     b.add(iri, RDF.type, SKOS.Concept)
     b.add(iri, SKOS.inScheme, b.m.scheme(scheme))
@@ -282,14 +275,15 @@ def _esco_matches(b: _Builder, rome: URIRef) -> list[URIRef]:
     """ESCO occupations the vocabularies align ``rome`` with, described once each."""
     vocab = b.ctx.vocabularies
     assert vocab is not None
-    matches = [o for _, p, o in vocab.describe(rome) if p == SKOS.closeMatch and isinstance(o, URIRef)]
-    for occupation in matches:
-        b.describe_vocab(occupation)
+    matches = [o for o in vocab.values(rome, SKOS.closeMatch) if isinstance(o, URIRef)]
+    for node in (*matches, *vocab.values(rome, RNCP.escoMappingMethod)):
+        if isinstance(node, URIRef):
+            b.describe_vocab(node)
     return matches
 
 
 def _organisation(b: _Builder, org: Organisation | Partner) -> URIRef:
-    iri = b.code("organisation", org.siret) if org.siret else b.m.organisation(None, org.name)
+    iri = b.code("organisation", org.siret, org.name)
     if b.ctx.first(iri):
         b.add(iri, RDF.type, ELM.Organisation)
         b.add(iri, RDF.type, SDO.Organization)
@@ -297,7 +291,7 @@ def _organisation(b: _Builder, org: Organisation | Partner) -> URIRef:
         b.add(iri, SDO.name, fr(org.name))
         if org.siret:
             legal = b.m.part(iri, "identifier", "siret")
-            b.add(iri, ELM.legalIdentifier, legal)
+            b.add(iri, ROV.registration, legal)
             b.add(iri, SDO.identifier, Literal(org.siret))
             b.add(legal, RDF.type, ELM.LegalIdentifier)
             b.add(legal, SKOS.notation, Literal(org.siret))
