@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ConfigError, RncpLdError
+from .errors import ConfigError, FicheError, RncpLdError
 from .rdf.serialize import FORMATS, format_from_name
 from .report import Report
 from .uris import DEFAULT_BASE
@@ -21,9 +21,15 @@ __all__ = ["main"]
 
 
 class RunError(click.ClickException):
-    """An error that stops a command: one red line on stderr, exit 2."""
+    """Unusable input or option: one line on stderr, exit 2."""
 
     exit_code = 2
+
+
+class StoppedError(click.ClickException):
+    """A bad fiche stopped a ``--strict`` run: one line on stderr, exit 1."""
+
+    exit_code = 1
 
 
 def _summary(report: Report, output: str) -> str:
@@ -71,13 +77,22 @@ def convert(inputs: tuple[Path, ...], output: str, fmt: str | None, base: str, s
         report = run(inputs, output, format=fmt, base=base, strict=strict)
     except ConfigError as error:
         raise click.BadParameter(str(error), param_hint="'--base'") from None
+    except FicheError as error:
+        raise StoppedError(f"stopped (--strict): {error}") from None
     except RncpLdError as error:
         raise RunError(str(error)) from None
     for issue in report.issues:
         click.echo(str(issue), err=True)
     if not quiet:
         click.echo(_summary(report, output), err=True)
-    sys.exit(0 if report.valid else 1)
+    sys.exit(_exit_code(report))
+
+
+def _exit_code(report: Report) -> int:
+    """0 all written, 1 a fiche was skipped, 2 an input could not be read at all."""
+    if report.stats.get("inputs-unreadable"):
+        return 2
+    return 0 if report.valid else 1
 
 
 def main() -> None:

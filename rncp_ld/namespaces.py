@@ -193,7 +193,6 @@ class RNCP(DefinedNamespace):
     signatory: URIRef
     commercialName: URIRef
     optional: URIRef
-    assessments: URIRef
     letter: URIRef
     item: URIRef
     blockNumber: URIRef

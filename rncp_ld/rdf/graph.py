@@ -424,8 +424,6 @@ def _block(b: _Builder, c: URIRef, block: Block) -> None:
         _assessment(b, iri, 1, block.assessments_text)
     for index, item in enumerate(block.assessments, 1):
         _assessment(b, iri, index, item)
-    if block.assessments_text and block.assessments:
-        b.text(iri, RNCP.assessments, block.assessments_text)
 
 
 def _assessment(b: _Builder, block: URIRef, index: int, text: str) -> None:
@@ -470,7 +468,8 @@ def _registration(b: _Builder, c: URIRef, index: int, period: RegistrationPeriod
     b.date(node, DCAT.startDate, period.start)
     b.date(node, DCAT.endDate, period.end)
     b.int(node, RNCP.registrationYears, period.years)
-    b.text(node, RNCP.level, period.level)
+    if period.level:
+        b.add(node, RNCP.level, Literal(period.level))
     b.text(node, RNCP.registeredTitle, period.title)
     if period.act is not None and period.act in b.cert.legal_texts:
         b.add(node, RNCP.registeredBy, b.m.part(c, "legal-text", b.cert.legal_texts.index(period.act) + 1))

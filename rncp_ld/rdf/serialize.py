@@ -40,6 +40,7 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _NT_SPECIAL = re.compile(r'[\\"\n\r]')
+_XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -192,7 +193,8 @@ class JsonLdWriter(Writer):
 def _xml_escape(text: str, source: Node) -> str:
     if _XML_INVALID.search(text):
         raise FicheError(f"text cannot be written in XML (control character) in {source!r}")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.replace("\r", "&#13;")  # a raw CR would be read back as a line feed
 
 
 class RdfXmlWriter(Writer):
@@ -207,25 +209,35 @@ class RdfXmlWriter(Writer):
         for s, predicates in _grouped(triples).items():
             lines = [f'  <rdf:Description rdf:about="{_xml_escape(s, s)}">']
             for p, objects in predicates.items():
-                q = _qname(p)
-                if q is None:
-                    raise FicheError(f"predicate {p} has no XML name")
-                lines.extend(self._property(f"{q[0]}:{q[1]}", o) for o in objects)
+                tag, declare = self._tag(p)
+                lines.extend(self._property(tag, declare, o) for o in objects)
             lines.append("  </rdf:Description>\n")
             parts.append("\n".join(lines))
         self.out.write("".join(parts))
         self.triples += len(triples)
 
     @staticmethod
-    def _property(tag: str, o: Node) -> str:
+    def _tag(predicate: URIRef) -> tuple[str, str]:
+        """The element name of ``predicate`` and, outside PREFIXES, its namespace declaration."""
+        q = _qname(predicate)
+        if q:
+            return f"{q[0]}:{q[1]}", ""
+        m = _XML_LOCAL.search(predicate)
+        if m is None:
+            raise FicheError(f"predicate {predicate} cannot be written as an XML element name")
+        namespace = predicate[: m.start()]
+        return f"ns0:{m.group()}", f' xmlns:ns0="{_xml_escape(namespace, predicate)}"'
+
+    @staticmethod
+    def _property(tag: str, declare: str, o: Node) -> str:
         if isinstance(o, URIRef):
-            return f'    <{tag} rdf:resource="{_xml_escape(o, o)}"/>'
+            return f'    <{tag}{declare} rdf:resource="{_xml_escape(o, o)}"/>'
         assert isinstance(o, Literal)
-        attr = ""
+        attr = declare
         if o.language:
-            attr = f' xml:lang="{o.language}"'
+            attr += f' xml:lang="{o.language}"'
         elif o.datatype is not None and o.datatype != XSD.string:
-            attr = f' rdf:datatype="{o.datatype}"'
+            attr += f' rdf:datatype="{o.datatype}"'
         return f"    <{tag}{attr}>{_xml_escape(str(o), o)}</{tag}>"
 
     def end(self) -> None:
