@@ -1,0 +1,152 @@
+"""The project's vocabularies (ROME, ROME → ESCO, NSF, levels), loaded once per base IRI.
+
+The Turtle files ship as package data (``rncp_ld.vocab``, built by ``scripts/build_vocab.py``)
+and write the project's IRIs relative (``<rome/K1801>``); :meth:`Vocabularies.load` resolves
+them against the base of a :class:`~rncp_ld.uris.Minter`. Every lookup is a dict hit.
+
+>>> vocab = Vocabularies.load(Minter("https://example.org/"))
+>>> vocab.label(vocab.rome("K1801"))
+rdflib.term.Literal('Conseil en emploi et insertion socioprofessionnelle', lang='fr')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from importlib.resources import files
+from urllib.parse import urljoin
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import SKOS, bind
+from .uris import DEFAULT_BASE, Minter
+
+__all__ = ["Triple", "Vocabularies"]
+
+Triple = tuple[URIRef, URIRef, Node]
+
+
+class Vocabularies:
+    """Every vocabulary triple under one base, indexed by subject."""
+
+    __slots__ = ("_closures", "_codes", "_subjects", "graph", "minter")
+
+    def __init__(self, graph: Graph, minter: Minter) -> None:
+        self.graph = graph
+        """Every vocabulary triple."""
+        self.minter = minter
+        index: defaultdict[URIRef, list[Triple]] = defaultdict(list)
+        for s, p, o in graph:
+            if isinstance(s, URIRef) and isinstance(p, URIRef):
+                index[s].append((s, p, o))
+        self._subjects = {s: tuple(sorted(triples)) for s, triples in index.items()}
+        self._codes = {
+            (scheme, str(notation)): s
+            for s, scheme in graph.subject_objects(SKOS.inScheme)
+            if isinstance(s, URIRef)
+            for notation in graph.objects(s, SKOS.notation)
+        }
+        self._closures: dict[URIRef, tuple[Triple, ...]] = {}
+
+    @classmethod
+    def load(cls, minter: Minter) -> Vocabularies:
+        """The shipped vocabularies with IRIs under ``minter.base`` (parsed once per base)."""
+        return _load(minter.base)
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._subjects
+
+    def describe(self, iri: URIRef) -> tuple[Triple, ...]:
+        """All triples with subject ``iri``, sorted; ``()`` when unknown."""
+        return self._subjects.get(iri, ())
+
+    def closure(self, iri: URIRef) -> tuple[Triple, ...]:
+        """``describe(iri)`` plus the descriptions of every vocabulary node it leads to.
+
+        For a ROME code: its broader domains, its scheme, its ESCO matches and the mapping set,
+        i.e. what a self-contained graph mentioning ``iri`` needs.
+        """
+        if iri not in self._closures:
+            seen, todo, out = {iri}, [iri], []
+            while todo:
+                for triple in self.describe(todo.pop()):
+                    out.append(triple)
+                    if triple[2] in self._subjects and triple[2] not in seen:
+                        seen.add(triple[2])  # type: ignore[arg-type]
+                        todo.append(triple[2])  # type: ignore[arg-type]
+            self._closures[iri] = tuple(sorted(out))
+        return self._closures[iri]
+
+    def values(self, iri: URIRef, predicate: URIRef) -> tuple[Node, ...]:
+        """Objects of ``iri`` for ``predicate``, sorted."""
+        return tuple(o for _, p, o in self.describe(iri) if p == predicate)
+
+    def label(self, iri: URIRef | None, lang: str = "fr") -> Literal | None:
+        """The ``skos:prefLabel`` of ``iri`` in ``lang``, if any."""
+        if iri is None:
+            return None
+        found = [o for o in self.values(iri, SKOS.prefLabel) if isinstance(o, Literal) and o.language == lang]
+        return found[0] if found else None
+
+    def broader(self, iri: URIRef) -> tuple[URIRef, ...]:
+        """The chain of broader concepts of ``iri``, nearest first (``K1801`` → ``K18``, ``K``)."""
+        chain: list[URIRef] = []
+        while parents := [o for o in self.values(iri, SKOS.broader) if isinstance(o, URIRef)]:
+            iri = parents[0]
+            if iri in chain:
+                break
+            chain.append(iri)
+        return tuple(chain)
+
+    def close_matches(self, iri: URIRef) -> tuple[URIRef, ...]:
+        """The ``skos:closeMatch`` targets of ``iri`` (ESCO occupations for a ROME code)."""
+        return tuple(o for o in self.values(iri, SKOS.closeMatch) if isinstance(o, URIRef))
+
+    def concept(self, scheme: str, notation: str) -> URIRef | None:
+        """The concept of scheme ``scheme`` (``rome``, ``nsf``, ``cnc``…) with ``notation``, if known."""
+        return self._codes.get((self.minter.scheme(scheme), notation))
+
+    def rome(self, code: str) -> URIRef | None:
+        """A known ROME code (``K1801``), domaine (``K18``) or grand domaine (``K``)."""
+        return self.concept("rome", code)
+
+    def nsf(self, code: str) -> URIRef | None:
+        """A known NSF domain or group (``3``, ``33``, ``332``) or code letter (``t``)."""
+        return self.concept("nsf", code)
+
+    def level(self, value: str | int) -> URIRef | None:
+        """The national framework level of ``5``, ``"5"`` or ``"NIV5"``."""
+        return self.concept("cnc", str(value).removeprefix("NIV"))
+
+    def level_1969(self, value: str) -> URIRef | None:
+        """A level of the 1969 nomenclature (``I`` … ``V``)."""
+        return self.concept("niveau-1969", value)
+
+
+def _parse(base: str) -> Graph:
+    """Parse every shipped ``*.ttl`` with its relative IRIs resolved against ``base``."""
+    direct = urljoin(base, "a/b") == base + "a/b"
+    graph = bind(Graph())
+    vocab = files("rncp_ld.vocab")
+    for name in sorted(r.name for r in vocab.iterdir() if r.name.endswith(".ttl")):
+        data = vocab.joinpath(name).read_text(encoding="utf-8")
+        graph.parse(data=data, format="turtle", publicID=base if direct else DEFAULT_BASE)
+    return graph if direct else _rebase(graph, DEFAULT_BASE, base)
+
+
+def _rebase(graph: Graph, old: str, new: str) -> Graph:
+    """Move IRIs from ``old`` to ``new``: for bases (``…#``, ``urn:…:``) that relative IRIs cannot use."""
+
+    def move(term: Node) -> Node:
+        return URIRef(new + term[len(old) :]) if isinstance(term, URIRef) and term.startswith(old) else term
+
+    moved = bind(Graph())
+    for s, p, o in graph:
+        moved.add((move(s), p, move(o)))
+    return moved
+
+
+@lru_cache(maxsize=8)
+def _load(base: str) -> Vocabularies:
+    return Vocabularies(_parse(base), Minter(base))
