@@ -30,7 +30,7 @@ Triple = tuple[URIRef, URIRef, Node]
 class Vocabularies:
     """Every vocabulary triple under one base, indexed by subject."""
 
-    __slots__ = ("_closures", "_codes", "_subjects", "graph", "minter")
+    __slots__ = ("_codes", "_reachable", "_subjects", "graph", "minter")
 
     def __init__(self, graph: Graph, minter: Minter) -> None:
         self.graph = graph
@@ -47,7 +47,7 @@ class Vocabularies:
             if isinstance(s, URIRef)
             for notation in graph.objects(s, SKOS.notation)
         }
-        self._closures: dict[URIRef, tuple[Triple, ...]] = {}
+        self._reachable: dict[URIRef, tuple[URIRef, ...]] = {}
 
     @classmethod
     def load(cls, minter: Minter) -> Vocabularies:
@@ -61,22 +61,27 @@ class Vocabularies:
         """All triples with subject ``iri``, sorted; ``()`` when unknown."""
         return self._subjects.get(iri, ())
 
-    def closure(self, iri: URIRef) -> tuple[Triple, ...]:
-        """``describe(iri)`` plus the descriptions of every vocabulary node it leads to.
+    def reachable(self, iri: URIRef) -> tuple[URIRef, ...]:
+        """Every vocabulary node ``iri`` leads to, nearest first, ``iri`` excluded.
 
-        For a ROME code: its broader domains, its scheme, its ESCO matches and the mapping set,
-        i.e. what a self-contained graph mentioning ``iri`` needs.
+        For a ROME code: its broader domains, its scheme, its ESCO matches and the mapping set.
         """
-        if iri not in self._closures:
-            seen, todo, out = {iri}, [iri], []
+        if iri not in self._reachable:
+            seen, todo, found = {iri}, [iri], []
             while todo:
-                for triple in self.describe(todo.pop()):
-                    out.append(triple)
-                    if triple[2] in self._subjects and triple[2] not in seen:
-                        seen.add(triple[2])  # type: ignore[arg-type]
-                        todo.append(triple[2])  # type: ignore[arg-type]
-            self._closures[iri] = tuple(sorted(out))
-        return self._closures[iri]
+                for _, _, o in self.describe(todo.pop(0)):
+                    if o in self._subjects and o not in seen:
+                        seen.add(o)  # type: ignore[arg-type]
+                        todo.append(o)  # type: ignore[arg-type]
+                        found.append(o)
+            self._reachable[iri] = tuple(found)  # type: ignore[arg-type]
+        return self._reachable[iri]
+
+    def closure(self, iri: URIRef) -> tuple[Triple, ...]:
+        """``describe(iri)`` plus the descriptions of every node it leads to, sorted:
+        what a self-contained graph mentioning ``iri`` needs."""
+        nodes = (iri, *self.reachable(iri))
+        return tuple(sorted(t for node in nodes for t in self.describe(node)))
 
     def values(self, iri: URIRef, predicate: URIRef) -> tuple[Node, ...]:
         """Objects of ``iri`` for ``predicate``, sorted."""

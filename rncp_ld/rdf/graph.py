@@ -126,13 +126,17 @@ class _Builder:
             ) from None
 
     def describe_vocab(self, iri: URIRef) -> bool:
-        """Copy the vocabularies' description of ``iri``; False when unknown."""
+        """Copy the vocabularies' description of ``iri`` and of the nodes it leads to
+        (broader concepts, schemes, ESCO matches, mapping set); False when unknown."""
         vocab = self.ctx.vocabularies
         assert vocab is not None
         if iri not in vocab:
             return False
         if self.ctx.first(iri):
             self.out.extend(vocab.describe(iri))
+            for node in vocab.reachable(iri):
+                if self.ctx.first(node):
+                    self.out.extend(vocab.describe(node))
         return True
 
 
@@ -275,11 +279,7 @@ def _esco_matches(b: _Builder, rome: URIRef) -> list[URIRef]:
     """ESCO occupations the vocabularies align ``rome`` with, described once each."""
     vocab = b.ctx.vocabularies
     assert vocab is not None
-    matches = [o for o in vocab.values(rome, SKOS.closeMatch) if isinstance(o, URIRef)]
-    for node in (*matches, *vocab.values(rome, RNCP.escoMappingMethod)):
-        if isinstance(node, URIRef):
-            b.describe_vocab(node)
-    return matches
+    return [o for o in vocab.close_matches(rome) if isinstance(o, URIRef)]
 
 
 def _organisation(b: _Builder, org: Organisation | Partner) -> URIRef:
