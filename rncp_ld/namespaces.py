@@ -8,21 +8,11 @@ term for (access routes, legal texts, registration, statistics, provenance).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import (
-    DCAT,
-    DCTERMS,
-    FOAF,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SDO,
-    SKOS,
-    XSD,
-    DefinedNamespace,
-)
+from rdflib import namespace as _rdflib
+from rdflib.namespace import DefinedNamespace
 
 __all__ = [
     "ADMS",
@@ -43,11 +33,33 @@ __all__ = [
     "SDO",
     "SKOS",
     "XSD",
+    "Terms",
     "bind",
 ]
 
 
-class ELM(DefinedNamespace):
+class Terms:
+    """A closed vocabulary as plain attributes: a lookup is a dict hit, an unknown name raises.
+
+    Built from a :class:`~rdflib.namespace.DefinedNamespace`, whose own attribute lookup
+    goes through a metaclass on every access (too slow for millions of triples).
+    """
+
+    def __init__(self, defined: type[DefinedNamespace]) -> None:
+        self._NS = defined._NS
+        self._names = tuple(n for n in defined.__annotations__ if not n.startswith("_"))
+        for name in self._names:
+            setattr(self, name, URIRef(self._NS + name))
+
+    def __getattr__(self, name: str) -> URIRef:
+        raise AttributeError(f"{name!r} is not a term of {self._NS}")
+
+    def __iter__(self) -> Iterator[URIRef]:
+        """Every term, in declaration order."""
+        return (getattr(self, name) for name in self._names)
+
+
+class _ELM(DefinedNamespace):
     """European Learning Model 3.1 terms used by rncp_ld (source: ELM.ttl, commit 9d7c5d22)."""
 
     _NS = Namespace("http://data.europa.eu/snb/model/elm/")
@@ -101,7 +113,7 @@ ESCO = Namespace("http://data.europa.eu/esco/model#")
 EQF = Namespace("http://data.europa.eu/snb/eqf/")
 
 
-class RNCP(DefinedNamespace):
+class _RNCP(DefinedNamespace):
     """The rncp-ld vocabulary: what ELM, DCTERMS and schema.org leave out."""
 
     _NS = Namespace("https://w3id.org/rncp-ld/ns#")
@@ -204,23 +216,37 @@ class RNCP(DefinedNamespace):
     escoMappingMethod: URIRef
 
 
+ELM = Terms(_ELM)
+RNCP = Terms(_RNCP)
+DCAT = Terms(_rdflib._DCAT.DCAT)
+DCTERMS = Terms(_rdflib._DCTERMS.DCTERMS)
+FOAF = Terms(_rdflib._FOAF.FOAF)
+ORG = Terms(_rdflib._ORG.ORG)
+OWL = Terms(_rdflib._OWL.OWL)
+PROV = Terms(_rdflib._PROV.PROV)
+RDF = Terms(_rdflib._RDF.RDF)
+RDFS = Terms(_rdflib._RDFS.RDFS)
+SDO = Terms(_rdflib._SDO.SDO)
+SKOS = Terms(_rdflib._SKOS.SKOS)
+XSD = Terms(_rdflib._XSD.XSD)
+
 PREFIXES: dict[str, str] = {
     "adms": str(ADMS),
-    "dcat": str(DCAT),
-    "dct": str(DCTERMS),
+    "dcat": str(DCAT._NS),
+    "dct": str(DCTERMS._NS),
     "elm": str(ELM._NS),
     "esco": str(ESCO),
-    "foaf": str(FOAF),
-    "org": str(ORG),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
+    "foaf": str(FOAF._NS),
+    "org": str(ORG._NS),
+    "owl": str(OWL._NS),
+    "prov": str(PROV._NS),
+    "rdf": str(RDF._NS),
+    "rdfs": str(RDFS._NS),
     "rncp": str(RNCP._NS),
     "rov": str(ROV),
-    "schema": str(SDO),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
+    "schema": str(SDO._NS),
+    "skos": str(SKOS._NS),
+    "xsd": str(XSD._NS),
 }
 """Prefixes of every serialization, in a fixed order."""
 

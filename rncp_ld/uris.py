@@ -31,6 +31,9 @@ _PATTERNS = {
 }
 
 
+_KINDS_SEEN: set[str] = set()
+
+
 def escape(text: str) -> str:
     """Percent-escape ``text`` for use as one IRI path segment."""
     return quote(text, safe="-._~")
@@ -76,9 +79,12 @@ class Minter:
 
     def part(self, parent: URIRef, kind: str, key: str | int) -> URIRef:
         """A node owned by ``parent``: ``{parent}/{kind}/{key}`` (kind is a fixed word)."""
-        if not re.fullmatch(r"[a-z][a-z-]*", kind):
-            raise ValueError(f"bad part kind {kind!r}")
-        return URIRef(f"{parent}/{kind}/{escape(str(key))}")
+        if kind not in _KINDS_SEEN:
+            if not re.fullmatch(r"[a-z][a-z-]*", kind):
+                raise ValueError(f"bad part kind {kind!r}")
+            _KINDS_SEEN.add(kind)
+        segment = str(key) if isinstance(key, int) else escape(key)
+        return URIRef(f"{parent}/{kind}/{segment}")
 
     # organisations
     def organisation(self, siret: str | None, name: str) -> URIRef:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -48,11 +49,15 @@ def fr(text: str) -> Literal:
     return Literal(text, lang="fr")
 
 
+@lru_cache(maxsize=65536)
 def day(value: date) -> Literal:
+    """An ``xsd:date`` literal (cached: a register holds few distinct dates)."""
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
+@lru_cache(maxsize=4096)
 def integer(value: int) -> Literal:
+    """An ``xsd:integer`` literal (cached: positions and counts repeat)."""
     return Literal(str(value), datatype=XSD.integer)
 
 
