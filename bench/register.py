@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,9 @@ def build_export(path: Path, count: int) -> int:
     templates = [_trim_partners(f) for f in _fiches(SAMPLES / "export_fiches_RNCP_fixture.xml")]
     templates += [_trim_partners(f) for f in _fiches(SAMPLES / "export_fiches_RS_fixture.xml")]
     with path.open("w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<FICHES>\n  <VERSION_FLUX>4.1</VERSION_FLUX>\n')
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<FICHES>\n  <VERSION_FLUX>4.1</VERSION_FLUX>\n'
+        )
         for i in range(count):
             template = templates[i % len(templates)]
             number = 100000 + i
@@ -106,7 +107,9 @@ def line(name: str, r: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fiches", type=int, default=30000, help="fiches in the synthetic export")
-    parser.add_argument("--baseline-fiches", type=int, default=None, help="fiches for the rdflib baseline (default: same)")
+    parser.add_argument(
+        "--baseline-fiches", type=int, default=None, help="fiches for the rdflib baseline (default: same)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the synthetic export in this directory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.keep) as tmp:
@@ -132,7 +135,9 @@ def main() -> None:
             f"rncp-ld peak RSS at full size / at 1/10 size: x{ours['rss_mb'] / ours_small['rss_mb']:.2f}"
         )
         target = ours["triples"] / ours["seconds"]
-        print(f"target 50,000 triples/s on one core: {'met' if target >= 50000 else 'NOT met'} ({target:,.0f})")
+        print(
+            f"target 50,000 triples/s on one core: {'met' if target >= 50000 else 'NOT met'} ({target:,.0f})"
+        )
 
 
 if __name__ == "__main__":

@@ -53,13 +53,33 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, help="Output file (.nt, .ttl, .jsonld, .rdf; .gz to compress), or - for stdout.")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), help="RDF format; inferred from the output's extension.")
-@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs minted for fiches, blocks and concepts.")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    help="Output file (.nt, .ttl, .jsonld, .rdf; .gz to compress), or - for stdout.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="RDF format; inferred from the output's extension.",
+)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="Base of the IRIs minted for fiches, blocks and concepts.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
-def convert(inputs: tuple[Path, ...], output: str, fmt: str | None, base: str, strict: bool, quiet: bool) -> None:
+def convert(
+    inputs: tuple[Path, ...], output: str, fmt: str | None, base: str, strict: bool, quiet: bool
+) -> None:
     """Convert fiches to RDF aligned with ELM, ESCO, ROME, NSF and EQF.
 
     INPUTS are legacy fiche texts (.txt), France Compétences XML exports (.xml, or

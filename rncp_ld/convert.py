@@ -26,7 +26,7 @@ from .model import Certification
 from .namespaces import bind
 from .rdf.graph import Context, fiche_triples
 from .rdf.serialize import FORMATS, format_from_name, writer
-from .report import Issue, Report
+from .report import Issue, Report, Severity
 from .uris import DEFAULT_BASE, Minter
 
 __all__ = ["convert", "read_all", "to_graph"]
@@ -40,6 +40,7 @@ def read_all(
     A source that cannot be read is reported (``unreadable-input``) and the next
     one is read. With ``strict`` the first error raises instead.
     """
+    seen: dict[str, str] = {}
     for name in inputs:
         try:
             for item in readers.read(name):
@@ -48,16 +49,36 @@ def read_all(
                     if item.severity.value == "error":
                         report.count("fiches-skipped")
                         if strict:
-                            raise FicheError(item.message, source=item.source, fiche=item.fiche,
-                                             location=item.location)
+                            raise FicheError(
+                                item.message, source=item.source, fiche=item.fiche, location=item.location
+                            )
                     continue
                 report.count("fiches-read")
+                _check_duplicate(item, seen, report)
                 yield item
         except InputError as error:
             if strict:
                 raise
             report.issues.append(Issue.from_error(error, "unreadable-input"))
             report.count("inputs-unreadable")
+
+
+def _check_duplicate(cert: Certification, seen: dict[str, str], report: Report) -> None:
+    """Warn when a fiche number was already read in this run: its triples will merge."""
+    first = seen.get(cert.number)
+    if first is None:
+        seen[cert.number] = cert.provenance.source
+        return
+    report.issues.append(
+        Issue(
+            "duplicate-fiche",
+            f"also read from {first}; both descriptions are merged in the output",
+            Severity.WARNING,
+            cert.provenance.source,
+            cert.number,
+            f"line {cert.provenance.line}" if cert.provenance.line else None,
+        )
+    )
 
 
 def to_graph(certifications: Iterable[Certification], *, base: str = DEFAULT_BASE) -> Graph:
@@ -84,7 +105,9 @@ def _open_output(output: str | Path | TextIO) -> Iterator[TextIO]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as raw:
-            binary = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if path.suffix == ".gz" else raw
+            binary = (
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if path.suffix == ".gz" else raw
+            )
             with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as text:  # type: ignore[arg-type]
                 yield text
         os.replace(tmp, path)

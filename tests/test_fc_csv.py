@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CSV_ZIP, CSV_ZIP_NFD
 
 from rncp_ld.errors import InputError
 from rncp_ld.model import AccessRouteKind, Certification, Code, Partner, Registry
 from rncp_ld.readers import fc_csv
 from rncp_ld.readers import read as read_any
 from rncp_ld.report import Issue, Severity
+
+from conftest import CSV_ZIP, CSV_ZIP_NFD
 
 NUMBERS = [
     "RNCP509", "RNCP1197", "RNCP4049", "RNCP22094", "RNCP28155", "RNCP30271", "RS5000", "RNCP19468", "RS6117",

@@ -6,12 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from rncp_ld.errors import InputError
 from rncp_ld.model import AccessRouteKind, Certification, LegalTextKind
 from rncp_ld.readers.legacy_text import read
 from rncp_ld.report import Issue, Severity
+
+from conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import SHARED
 from rncp_ld.namespaces import ELM, PREFIXES, RNCP, bind
+
+from conftest import SHARED
 
 ONTOLOGY = SHARED / "elm" / "rdf" / "ontology" / "ELM.ttl"
 

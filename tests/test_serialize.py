@@ -8,11 +8,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
-from conftest import RNCP_XML, SEED
 from rncp_ld.convert import convert, to_graph
 from rncp_ld.namespaces import DCTERMS, RDF, SKOS, XSD
 from rncp_ld.rdf.serialize import FORMATS, format_from_name, writer
 from rncp_ld.readers import read
+
+from conftest import RNCP_XML, SEED
 
 RDFLIB_FORMAT = {"nt": "nt", "turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
 S = URIRef("https://example.org/s")

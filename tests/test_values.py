@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from rncp_ld.readers.values import parse_bool, parse_date, parse_french_date, parse_int, parse_level, parse_siret
+from rncp_ld.readers.values import (
+    parse_bool,
+    parse_date,
+    parse_french_date,
+    parse_int,
+    parse_level,
+    parse_siret,
+)
 
 
 def test_dates():

@@ -23,7 +23,6 @@ from ..model import (
     CapacityGroup,
     Certification,
     Code,
-    LegalText,
     Organisation,
     Partner,
     RegistrationPeriod,
@@ -126,9 +125,7 @@ class _Builder:
         try:
             return getattr(self.m, kind)(*values)  # type: ignore[no-any-return]
         except ValueError as error:
-            raise FicheError(
-                str(error), source=self.cert.provenance.source, fiche=self.cert.number
-            ) from None
+            raise FicheError(str(error), source=self.cert.provenance.source, fiche=self.cert.number) from None
 
     def describe_vocab(self, iri: URIRef) -> bool:
         """Copy the vocabularies' description of ``iri`` and of the nodes it leads to
@@ -257,6 +254,8 @@ def _classifications(b: _Builder, c: URIRef) -> None:
         b.add(c, RNCP.nsf, iri)
         b.add(c, DCTERMS.subject, iri)
         _concept(b, iri, "nsf", code, broader)
+        if broader is not None:
+            b.describe_vocab(broader)
     for code in cert.formacodes:
         iri = b.code("formacode", code.code)
         b.add(c, RNCP.formacode, iri)
@@ -485,7 +484,9 @@ def _current_period(b: _Builder, c: URIRef) -> URIRef | None:
     periods = b.cert.registrations
     if not periods:
         return None
-    latest = max(range(len(periods)), key=lambda i: (periods[i].end or date.min, periods[i].start or date.min))
+    latest = max(
+        range(len(periods)), key=lambda i: (periods[i].end or date.min, periods[i].start or date.min)
+    )
     return b.m.part(c, "registration", latest + 1)
 
 
