@@ -40,6 +40,7 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _NT_SPECIAL = re.compile(r'[\\"\n\r]')
+_INTEGER = re.compile(r"[+-]?\d+")
 _XML_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -131,9 +132,14 @@ class TurtleWriter(Writer):
             q = _qname(term)
             return f"{q[0]}:{q[1]}" if q else f"<{term}>"
         if isinstance(term, Literal) and term.datatype is not None and not term.language:
+            lexical = str(term)
+            if term.datatype == XSD.boolean and lexical in ("true", "false"):
+                return lexical
+            if term.datatype == XSD.integer and _INTEGER.fullmatch(lexical):
+                return lexical
             q = _qname(term.datatype)
             if q and term.datatype != XSD.string:
-                return f"{_nt_string(str(term))}^^{q[0]}:{q[1]}"
+                return f"{_nt_string(lexical)}^^{q[0]}:{q[1]}"
         return _nt_term(term)
 
     def write(self, triples: list[Triple]) -> None:
@@ -142,7 +148,7 @@ class TurtleWriter(Writer):
             lines = []
             for p, objects in predicates.items():
                 verb = "a" if p == RDF.type else self._term(p)
-                lines.append(f"    {verb} " + ", ".join(self._term(o) for o in objects))
+                lines.append(f"    {verb} " + ",\n        ".join(self._term(o) for o in objects))
                 self.triples += len(objects)
             parts.append(f"\n{self._term(s)}\n" + " ;\n".join(lines) + " .\n")
         self.out.write("".join(parts))
