@@ -127,7 +127,6 @@ class _RNCP(DefinedNamespace):
     Correspondence: URIRef
     Partner: URIRef
     CapacityGroup: URIRef
-    Place: URIRef
     # fiche
     registry: URIRef
     ficheId: URIRef
@@ -139,10 +138,8 @@ class _RNCP(DefinedNamespace):
     formacode: URIRef
     rome: URIRef
     ccn: URIRef
-    objectives: URIRef
     activities: URIRef
     activity: URIRef
-    capacities: URIRef
     capacityGroup: URIRef
     sectors: URIRef
     sector: URIRef
@@ -161,8 +158,6 @@ class _RNCP(DefinedNamespace):
     accessibleFrenchPolynesia: URIRef
     legalText: URIRef
     legalTextKind: URIRef
-    signed: URIRef
-    journalOfficiel: URIRef
     registration: URIRef
     registeredBy: URIRef
     registrationYears: URIRef
@@ -182,8 +177,6 @@ class _RNCP(DefinedNamespace):
     insertionRate6Months: URIRef
     jobInsertionRate6Months: URIRef
     jobInsertionRate2Years: URIRef
-    replaces: URIRef
-    replacedBy: URIRef
     correspondence: URIRef
     sourceBlock: URIRef
     targetBlock: URIRef
