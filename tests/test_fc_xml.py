@@ -9,13 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import RNCP_XML, RS_XML
 
 from rncp_ld.errors import InputError
 from rncp_ld.model import AccessRouteKind, Certification, Code, Correspondence, LegalTextKind, Registry
 from rncp_ld.readers import fc_xml
 from rncp_ld.readers import read as read_any
 from rncp_ld.report import Issue, Severity
+
+from conftest import RNCP_XML, RS_XML
 
 RNCP_NUMBERS = [
     "RNCP34762", "RNCP35809", "RNCP35625", "RNCP35419", "RNCP37488", "RNCP40344",

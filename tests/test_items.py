@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import RNCP_XML
 from lxml import etree
 
 from rncp_ld.readers.items import split_items
+
+from conftest import RNCP_XML
 
 
 @pytest.fixture(scope="module")

@@ -52,6 +52,7 @@ __all__ = ["read"]
 FORMAT = "fc-xml"
 FLUX_VERSION = "4.1"
 _CHUNK = 1 << 20
+_PROLOG_SIZE = 1 << 16
 _EVENT_TAGS = ("FICHES", "VERSION_FLUX", "FICHE")
 _PROLOG_NOISE = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
 _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
@@ -62,6 +63,11 @@ _BLOCK_CODE = re.compile(r"((?:RNCP|RS)\d+)BC(\d+)")
 _BARE_BLOCK_CODE = re.compile(r"\d{1,2}")
 _ACT_DATE = re.compile(r"\bdu\s+((?:1er|\d{1,2})\s+\w+\s+\d{4})")
 _OPTIONAL_BLOCK = "(bloc facultatif)"
+_BLOCK_TAGS = frozenset({
+    "CODE", "LIBELLE", "INTITULE", "LISTE_COMPETENCES", "MODALITES_EVALUATION",
+    "PREREQUIS_ENTREE_FORMATION_BLOC", "PREREQUIS_VALIDATION_BLOC",
+})  # fmt: skip
+_WORD = re.compile(r"\w")
 
 T = TypeVar("T")
 
@@ -116,8 +122,12 @@ def _export_date(name: str) -> date | None:
 
 
 def _check_prolog(head: bytes, source: str) -> None:
-    """Refuse a DOCTYPE or a root other than FICHES before parsing anything."""
-    head = _PROLOG_NOISE.sub(b"", head)
+    """Refuse a DOCTYPE or a root other than FICHES before parsing anything.
+
+    Only the first 64 KiB are looked at; what hides further (or in UTF-16) is
+    caught by :meth:`_Export._start` on the first element, before any content.
+    """
+    head = _PROLOG_NOISE.sub(b"", head[:_PROLOG_SIZE])
     root = _FIRST_ELEMENT.search(head)
     if _DECLARATION.search(head, 0, root.start() if root else len(head)):
         raise _unsafe(source)
@@ -307,8 +317,13 @@ def _text(elem: etree._Element) -> str | None:
 
 
 def _leaves(elem: etree._Element) -> dict[str, str | None]:
-    """Tag → trimmed text of the children of ``elem``."""
-    return {child.tag: _text(child) for child in elem}
+    """Tag → trimmed text of the children of ``elem`` (None when empty)."""
+    return {
+        child.tag: ((text.strip() or None) if (text := child.text) is not None else None)
+        if not len(child)
+        else _text(child)
+        for child in elem
+    }
 
 
 def _texts(elem: etree._Element) -> list[str]:
@@ -401,12 +416,14 @@ class _Fiche:
 
     def build(self, fiche: etree._Element, provenance: Provenance) -> Certification:
         for child in fiche:
-            self._child(child)
+            _HANDLERS.get(child.tag, _Fiche._keep)(self, child)
         if not self.fields.get("title"):
             raise _Bad("missing-title", "INTITULE: missing, expected the title of the certification")
         for kind, jury in self.v2_juries.items():
             if kind in self.routes:
                 self.routes[kind] = AccessRoute(kind, self.routes[kind].open, jury)
+            elif jury:
+                self.extra.append((f"JURY_{kind.value}", jury))
         fields = self.fields
         fields.update((name, tuple(items)) for name, items in self.lists.items())
         fields["ccn"] = tuple({c.code: c for c in fields.get("ccn", ())}.values())
@@ -415,67 +432,66 @@ class _Fiche:
         fields["extra"] = tuple(self.extra)
         return Certification(provenance=provenance, **fields)
 
-    def _child(self, child: etree._Element) -> None:
-        tag = child.tag
-        if tag == "NUMERO_FICHE":
-            return
-        if tag in _TEXTS:
-            self.fields[_TEXTS[tag]] = _text(child)
-        elif tag in _VALUES:
-            name, parse = _VALUES[tag]
-            self.fields[name] = _parse(parse, _text(child), tag)
-        elif tag in _LISTS:
-            raw_name, items_name = _LISTS[tag]
-            raw = self.fields[raw_name] = _text(child)
-            self.fields[items_name] = split_items(raw)
-        elif tag in _CODE_LISTS:
-            name, code_tag = _CODE_LISTS[tag]
-            self._add(name, _codes(_each(child), code_tag))
-        elif tag in _CCN:
-            self._add("ccn", _codes([(child, tag)], "NUMERO"))
-        elif tag in _ROUTES:
-            self._route(_ROUTES[tag], child)
-        elif tag in _V2_JURIES:
-            self.v2_juries[_V2_JURIES[tag]] = _text(child)
-        elif tag in _LEGAL:
-            self._add("legal_texts", self._legal_texts(_LEGAL[tag], child))
-        elif tag in _REPLACEMENTS:
-            self._add(_REPLACEMENTS[tag], _texts(child))
-        else:
-            self._structured(tag, child)
+    # -- one handler per child tag of FICHE, see _HANDLERS
 
-    def _structured(self, tag: str, child: etree._Element) -> None:
-        if tag == "ABREGE":
-            leaves = _leaves(child)
-            code = leaves.get("CODE")
-            self.fields["abbreviation"] = Code(code, _label(leaves)) if code else None
-        elif tag == "NOMENCLATURE_EUROPE":
-            leaves = _leaves(child)
-            self.fields["level"] = _value(values.parse_level, leaves, "NIVEAU", tag)
-            self.fields["level_label"] = _label(leaves)
-        elif tag == "CERTIFICATEURS":
-            self._add("certifiers", [self._certifier(c, p) for c, p in _each(child)])
-        elif tag == "PARTENAIRES":
-            self._add("partners", self._partners(child))
-        elif tag == "STATISTIQUES_PROMOTIONS":
-            self._add("statistics", [self._statistic(c, p) for c, p in _each(child)])
-        elif tag == "BLOCS_COMPETENCES":
-            self._add("blocks", [self._block(c, p) for c, p in _each(child)])
-        elif tag == "CORRESPONDANCES":
-            self._add("correspondences", [self._correspondence(c, p) for c, p in _each(child)])
-        elif tag == "LIEN_URL_DESCRIPTION":
-            self._urls(child)
-        else:
-            self._keep(tag, child)
+    def _skip(self, child: etree._Element) -> None:
+        """NUMERO_FICHE, read before the pass."""
+
+    def _plain_text(self, child: etree._Element) -> None:
+        self.fields[_TEXTS[child.tag]] = _text(child)
+
+    def _plain_value(self, child: etree._Element) -> None:
+        name, parse = _VALUES[child.tag]
+        self.fields[name] = _parse(parse, _text(child), child.tag)
+
+    def _list_text(self, child: etree._Element) -> None:
+        raw_name, items_name = _LISTS[child.tag]
+        raw = self.fields[raw_name] = _text(child)
+        self.fields[items_name] = split_items(raw)
+
+    def _code_list(self, child: etree._Element) -> None:
+        name, code_tag = _CODE_LISTS[child.tag]
+        self._add(name, _codes(_each(child), code_tag))
+
+    def _ccn(self, child: etree._Element) -> None:
+        self._add("ccn", _codes([(child, child.tag)], "NUMERO"))
+
+    def _v2_jury(self, child: etree._Element) -> None:
+        self.v2_juries[_V2_JURIES[child.tag]] = _text(child)
+
+    def _replacements(self, child: etree._Element) -> None:
+        self._add(_REPLACEMENTS[child.tag], _texts(child))
+
+    def _abbreviation(self, child: etree._Element) -> None:
+        leaves = _leaves(child)
+        code = leaves.get("CODE")
+        self.fields["abbreviation"] = Code(code, _label(leaves)) if code else None
+
+    def _level(self, child: etree._Element) -> None:
+        leaves = _leaves(child)
+        self.fields["level"] = _value(values.parse_level, leaves, "NIVEAU", child.tag)
+        self.fields["level_label"] = _label(leaves)
+
+    def _certifiers(self, child: etree._Element) -> None:
+        self._add("certifiers", [self._certifier(c, p) for c, p in _each(child)])
+
+    def _statistics(self, child: etree._Element) -> None:
+        self._add("statistics", [self._statistic(c, p) for c, p in _each(child)])
+
+    def _blocks(self, child: etree._Element) -> None:
+        self._add("blocks", [self._block(c, p) for c, p in _each(child)])
+
+    def _correspondences(self, child: etree._Element) -> None:
+        self._add("correspondences", [self._correspondence(c, p) for c, p in _each(child)])
 
     def _add(self, name: str, items: list[Any]) -> None:
         self.lists.setdefault(name, []).extend(items)
 
-    def _keep(self, tag: str, elem: etree._Element) -> None:
+    def _keep(self, elem: etree._Element) -> None:
         """An element the model has no field for: kept as (tag, text)."""
         text = _text(elem) if not len(elem) else " ; ".join(_texts(elem))
         if text:
-            self.extra.append((tag, text))
+            self.extra.append((elem.tag, text))
 
     # -- organisations
 
@@ -494,7 +510,7 @@ class _Fiche:
             status_date=_value(_date, leaves, "DATE_DERNIERE_MODIFICATION_ETAT", path),
         )
 
-    def _partners(self, container: etree._Element) -> list[Partner]:
+    def _partners(self, container: etree._Element) -> None:
         """The partners; a bad partner SIRET is dropped with one warning for the fiche."""
         partners, bad_sirets = [], []
         for elem, path in _each(container):
@@ -524,12 +540,13 @@ class _Fiche:
                 f"{len(bad_sirets)} partner SIRET(s) are not 14 digits and were dropped, "
                 f"first {bad_sirets[0]}",
             ))  # fmt: skip
-        return partners
+        self._add("partners", partners)
 
     # -- routes, legal texts, statistics
 
-    def _route(self, kind: AccessRouteKind, elem: etree._Element) -> None:
+    def _route(self, elem: etree._Element) -> None:
         tag = elem.tag
+        kind = _ROUTES[tag]
         if not len(elem):  # V2: <SI_JURY_FI>Oui</SI_JURY_FI> and a sibling JURY_FI
             is_open = _parse(values.parse_bool, _text(elem), tag)
             if is_open is None:
@@ -543,8 +560,8 @@ class _Fiche:
         modified = _value(_date, leaves, "DATE_DERNIERE_MODIFICATION", tag)
         self.routes[kind] = AccessRoute(kind, is_open, leaves.get("COMPOSITION"), modified)
 
-    @staticmethod
-    def _legal_texts(kind: LegalTextKind, container: etree._Element) -> list[LegalText]:
+    def _legal_texts(self, container: etree._Element) -> None:
+        kind = _LEGAL[container.tag]
         texts = []
         for elem, path in _each(container):
             leaves = _leaves(elem)
@@ -555,7 +572,7 @@ class _Fiche:
                 )
             published = _value(_date, leaves, "DATE_PUBLICATION_JO", path)
             texts.append(LegalText(kind, title, _act_date(title), published))
-        return texts
+        self._add("legal_texts", texts)
 
     @staticmethod
     def _statistic(elem: etree._Element, path: str) -> Statistic:
@@ -569,7 +586,7 @@ class _Fiche:
         tokens = text.split()
         urls = [t for t in tokens if t.startswith(("http://", "https://"))]
         self._add("urls", urls)
-        if any(re.search(r"\w", t) for t in tokens if t not in urls):
+        if any(_WORD.search(t) for t in tokens if not t.startswith(("http://", "https://"))):
             self.extra.append((elem.tag, text))
 
     # -- blocks and correspondences
@@ -582,10 +599,8 @@ class _Fiche:
             raise _Bad("missing-block-title", f"{path}/LIBELLE: missing, expected the title of block {code}")
         competences = leaves.get("LISTE_COMPETENCES")
         assessments = leaves.get("MODALITES_EVALUATION")
-        known = {"CODE", "LIBELLE", "INTITULE", "LISTE_COMPETENCES", "MODALITES_EVALUATION"}
-        known |= {"PREREQUIS_ENTREE_FORMATION_BLOC", "PREREQUIS_VALIDATION_BLOC"}
         self.extra.extend(
-            (f"{path}/{tag}", text) for tag, text in leaves.items() if tag not in known and text
+            (f"{path}/{tag}", text) for tag, text in leaves.items() if tag not in _BLOCK_TAGS and text
         )
         return Block(
             code=code,
@@ -637,6 +652,29 @@ class _Fiche:
         return (RegistrationPeriod(start, end, fields.get("registration_years")),)
 
 
+_HANDLERS: dict[str, Callable[[_Fiche, etree._Element], None]] = {
+    "NUMERO_FICHE": _Fiche._skip,
+    **dict.fromkeys(_TEXTS, _Fiche._plain_text),
+    **dict.fromkeys(_VALUES, _Fiche._plain_value),
+    **dict.fromkeys(_LISTS, _Fiche._list_text),
+    **dict.fromkeys(_CODE_LISTS, _Fiche._code_list),
+    **dict.fromkeys(_CCN, _Fiche._ccn),
+    **dict.fromkeys(_ROUTES, _Fiche._route),
+    **dict.fromkeys(_V2_JURIES, _Fiche._v2_jury),
+    **dict.fromkeys(_LEGAL, _Fiche._legal_texts),
+    **dict.fromkeys(_REPLACEMENTS, _Fiche._replacements),
+    "ABREGE": _Fiche._abbreviation,
+    "NOMENCLATURE_EUROPE": _Fiche._level,
+    "CERTIFICATEURS": _Fiche._certifiers,
+    "PARTENAIRES": _Fiche._partners,
+    "STATISTIQUES_PROMOTIONS": _Fiche._statistics,
+    "BLOCS_COMPETENCES": _Fiche._blocks,
+    "CORRESPONDANCES": _Fiche._correspondences,
+    "LIEN_URL_DESCRIPTION": _Fiche._urls,
+}
+"""Child tag of FICHE → its handler; any other child is kept in ``extra``."""
+
+
 def _codes(elems: Iterable[tuple[etree._Element, str]], code_tag: str) -> list[Code]:
     """The codes of (element, path) pairs, each with its label."""
     codes = []
@@ -649,8 +687,12 @@ def _codes(elems: Iterable[tuple[etree._Element, str]], code_tag: str) -> list[C
     return codes
 
 
+@functools.lru_cache(maxsize=4096)
 def _act_date(title: str) -> date | None:
-    """The date of an act from its title ("Arrêté du 16 février 2006 publié…"), if it says."""
+    """The date of an act from its title ("Arrêté du 16 février 2006 publié…"), if it says.
+
+    Cached: the same general texts head thousands of fiches.
+    """
     m = _ACT_DATE.search(title)
     if not m:
         return None

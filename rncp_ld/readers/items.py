@@ -28,6 +28,7 @@ _BULLET = re.compile(r"(?:[*•\-–—▸►▪●◦·]|o(?=\s|$))\s*")
 _BULLET_STARTS = frozenset("*•-–—▸►▪●◦·o")
 # an item code standing alone, its text after the gap: "3.1", "C5.", "A1C1.", "C.1."
 _CODE = re.compile(r"(?:[A-Z]{1,3}\.?)?\d+(?:\.?[A-Z]{0,3}\.?\d+)*[.)°:]?")
+_CODE_MAX = 12  # "A12.C10." is about the longest
 # a bare number then a lower-case word continues a sentence: "évaluations  360° ou"
 _NUMBER_WORD = re.compile(r"\d+[°%]?\s+[a-zà-ÿœæ]")
 _CONTINUATION_PUNCT = frozenset(",;:.()[]{}»…%/&")
@@ -48,31 +49,30 @@ def split_items(text: str | None) -> tuple[str, ...]:
         return ()
     if "  " not in text and not any(brk in text for brk in _HARD_BREAKS):
         return _whole(text.strip())
-    items: list[list[str]] = []
+    items: list[str] = []
     prefix: str | None = None  # a lone bullet ("") or code waiting for its text
     for piece in _pieces(text):
         piece = piece.strip()
         if not piece:
             continue
         bullet = _BULLET.match(piece) if piece[0] in _BULLET_STARTS else None
-        body = piece[bullet.end() :] if bullet else piece
-        if not body:  # a lone bullet: the text after the gap is a new item
-            prefix = prefix or ""
-            continue
-        if _is_code(body):
-            prefix = f"{prefix} {body}".strip() if prefix else body
-            continue
-        if prefix is not None:
-            items.append([prefix, body] if prefix else [body])
+        if bullet:
+            piece = piece[bullet.end() :]
+            if not piece:  # a lone bullet: the text after the gap is a new item
+                prefix = prefix or ""
+                continue
+        if len(piece) <= _CODE_MAX and _is_code(piece):
+            prefix = f"{prefix} {piece}".strip() if prefix else piece
+        elif prefix is not None:
+            items.append(f"{prefix} {piece}" if prefix else piece)
             prefix = None
-        elif items and not bullet and _continues(body):
-            items[-1].append(body)
+        elif items and not bullet and _continues(piece):
+            items[-1] += " " + piece
         else:
-            items.append([body])
+            items.append(piece)
     if prefix:
-        items.append([prefix])
-    joined = (" ".join(parts) for parts in items)
-    return tuple(item for item in joined if item[0].isalnum() or not _PUNCT_ONLY.fullmatch(item))
+        items.append(prefix)
+    return tuple(item for item in items if item[0].isalnum() or not _PUNCT_ONLY.fullmatch(item))
 
 
 def _whole(text: str) -> tuple[str, ...]:
@@ -93,12 +93,12 @@ def _pieces(text: str) -> list[str]:
 
 def _is_code(piece: str) -> bool:
     """True for an item code standing alone ("3.1", "C5."), not for a year."""
-    if len(piece) > 12:  # "A12.C10." is about the longest
-        return False
     return bool(_CODE.fullmatch(piece)) and (len(piece) <= 3 or not piece.isdigit())
 
 
 def _continues(piece: str) -> bool:
     """True when ``piece`` goes on with the sentence before the gap."""
     first = piece[0]
-    return first.islower() or first in _CONTINUATION_PUNCT or bool(_NUMBER_WORD.match(piece))
+    if first.islower() or first in _CONTINUATION_PUNCT:
+        return True
+    return first.isdigit() and bool(_NUMBER_WORD.match(piece))
