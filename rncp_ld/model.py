@@ -298,7 +298,16 @@ class Certification:
     validation_prerequisites: str | None = None
     regulations: str | None = None
     partial_validation: bool | None = None
+    partial_validation_scope: str | None = None
     mastery_level: str | None = None
+    renewal_terms: str | None = None
+    """How an RS certification is renewed (MODALITES_RENOUVELLEMENT)."""
+    validity_duration: str | None = None
+    """How long an RS certification stays valid (DUREE_VALIDITE), as given."""
+    has_partners: bool | None = None
+    """EXISTENCE_PARTENAIRES: whether bodies are empowered to prepare or assess."""
+    level_years: tuple[int, ...] = ()
+    """ANNEES_PROMOTIONS_NIVEAU: promotion years at the certification's level."""
     certification_places: tuple[str, ...] = ()
     preparation_places: tuple[str, ...] = ()
     history: str | None = None

@@ -185,6 +185,11 @@ class _RNCP(DefinedNamespace):
     validationPrerequisites: URIRef
     regulations: URIRef
     partialValidation: URIRef
+    partialValidationScope: URIRef
+    renewalTerms: URIRef
+    validityDuration: URIRef
+    hasPartners: URIRef
+    levelYear: URIRef
     masteryLevel: URIRef
     certificationPlace: URIRef
     preparationPlace: URIRef

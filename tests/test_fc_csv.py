@@ -256,7 +256,7 @@ def test_export_date_from_member_or_zip_name(
     ("part", "old", "new", "type", "fiche", "line", "column"),
     [
         ("Standard", '"31/08/2023"', '"31/02/2023"', "bad-date", "RNCP509", 2, "Date_Fin_Enregistrement"),
-        ("Standard", '"NIV3"', '"NIV9"', "bad-level", "RNCP509", 2, "Nomenclature_Europe_Niveau"),
+        ("Standard", '"NIV3"', '"NIV9"', "unknown-level", "RNCP509", 2, "Nomenclature_Europe_Niveau"),
         ("Standard", '"ACTIVE"', '"PEUT-ETRE"', "bad-boolean", "RS5000", 8, "Actif"),
         ("Standard", '"14791"', '"14791a"', "bad-number", "RNCP509", 2, "Id_Fiche"),
         ("Certificateurs", "\t79279132900016", "\t7927913290001", "bad-siret", "RS5000", 4,

@@ -202,6 +202,12 @@ def _certification(b: _Builder, c: URIRef) -> None:
     b.bool(c, RNCP.accessibleNewCaledonia, cert.new_caledonia)
     b.bool(c, RNCP.accessibleFrenchPolynesia, cert.french_polynesia)
     b.bool(c, RNCP.partialValidation, cert.partial_validation)
+    b.text(c, RNCP.partialValidationScope, cert.partial_validation_scope)
+    b.text(c, RNCP.renewalTerms, cert.renewal_terms)
+    b.text(c, RNCP.validityDuration, cert.validity_duration)
+    b.bool(c, RNCP.hasPartners, cert.has_partners)
+    for year in cert.level_years:
+        b.add(c, RNCP.levelYear, Literal(f"{year:04d}", datatype=XSD.gYear))
     b.text(c, RNCP.masteryLevel, cert.mastery_level)
     b.text(c, RNCP.entryPrerequisites, cert.entry_prerequisites)
     b.text(c, RNCP.validationPrerequisites, cert.validation_prerequisites)

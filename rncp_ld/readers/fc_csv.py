@@ -269,7 +269,7 @@ def _route_kind(text: str) -> AccessRouteKind:
 _ISSUE_TYPES: dict[Callable[[str], object], str] = {
     parse_date: "bad-date",
     parse_siret: "bad-siret",
-    parse_level: "bad-level",
+    parse_level: "unknown-level",
     parse_bool: "bad-boolean",
     parse_int: "bad-number",
     _route_kind: "bad-access-route",

@@ -350,6 +350,9 @@ _TEXTS = {
     "REGLEMENTATIONS_ACTIVITES": "regulations",
     "NIVEAU_MAITRISE_COMPETENCES": "mastery_level",
     "TYPE_ENREGISTREMENT": "registration_type",
+    "VALIDATION_PARTIELLE_PERIMETRE": "partial_validation_scope",
+    "MODALITES_RENOUVELLEMENT": "renewal_terms",
+    "DUREE_VALIDITE": "validity_duration",
 }
 _LISTS = {
     "ACTIVITES_VISEES": ("activities_text", "activities"),
@@ -364,6 +367,7 @@ _VALUES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "ACCESSIBLE_NOUVELLE_CALEDONIE": ("new_caledonia", values.parse_bool),
     "ACCESSIBLE_POLYNESIE_FRANCAISE": ("french_polynesia", values.parse_bool),
     "VALIDATION_PARTIELLE": ("partial_validation", values.parse_bool),
+    "EXISTENCE_PARTENAIRES": ("has_partners", values.parse_bool),
     "DATE_FIN_ENREGISTREMENT": ("end_date", _date),
     "DATE_EFFET": ("effective_date", _date),
     "DATE_DECISION": ("decision_date", _date),
@@ -443,6 +447,11 @@ class _Fiche:
     def _plain_value(self, child: etree._Element) -> None:
         name, parse = _VALUES[child.tag]
         self.fields[name] = _parse(parse, _text(child), child.tag)
+
+    def _level_years(self, child: etree._Element) -> None:
+        self.fields["level_years"] = tuple(
+            _parse(values.parse_int, text, f"{child.tag}/ANNEE") for text in _texts(child)
+        )
 
     def _list_text(self, child: etree._Element) -> None:
         raw_name, items_name = _LISTS[child.tag]
@@ -671,6 +680,7 @@ _HANDLERS: dict[str, Callable[[_Fiche, etree._Element], None]] = {
     "BLOCS_COMPETENCES": _Fiche._blocks,
     "CORRESPONDANCES": _Fiche._correspondences,
     "LIEN_URL_DESCRIPTION": _Fiche._urls,
+    "ANNEES_PROMOTIONS_NIVEAU": _Fiche._level_years,
 }
 """Child tag of FICHE → its handler; any other child is kept in ``extra``."""
 
