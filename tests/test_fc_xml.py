@@ -330,7 +330,11 @@ def test_one_bad_value_skips_only_its_fiche(tmp_path, rs_text, old, new, type, w
     assert len(issues) == 1
     issue = issues[0]
     assert (issue.type, issue.severity, issue.fiche) == (type, Severity.ERROR, "RS5000")
-    assert (issue.source, issue.location) == ("export.xml", f"line {_line_of(text, 'RS5000')}")
+    # the line of the FICHE child holding the bad value
+    start = text.index("<NUMERO_FICHE>RS5000<")
+    child = f"<{words[0].split('/')[0]}>" if "/" in words[0] else new
+    line = text.count("\n", 0, text.index(child, start)) + 1
+    assert (issue.source, issue.location) == ("export.xml", f"line {line}")
     assert all(w in issue.message for w in words), issue.message
 
 

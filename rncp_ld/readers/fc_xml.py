@@ -253,7 +253,7 @@ class _Export:
             builder = _Fiche(number)
             certification = builder.build(elem, provenance)
         except _Bad as bad:
-            yield Issue(bad.type, bad.message, Severity.ERROR, self.source, label, f"line {line}")
+            yield Issue(bad.type, bad.message, Severity.ERROR, self.source, label, f"line {bad.line or line}")
         else:
             for type_, message in builder.warnings:
                 yield Issue(type_, message, Severity.WARNING, self.source, label, f"line {line}")
@@ -275,6 +275,8 @@ class _Bad(Exception):
         super().__init__(message)
         self.type = type_
         self.message = message
+        self.line: int | None = None
+        """Line of the FICHE child where the problem is, when known."""
 
 
 def _siret(text: str) -> str:
@@ -420,7 +422,11 @@ class _Fiche:
 
     def build(self, fiche: etree._Element, provenance: Provenance) -> Certification:
         for child in fiche:
-            _HANDLERS.get(child.tag, _Fiche._keep)(self, child)
+            try:
+                _HANDLERS.get(child.tag, _Fiche._keep)(self, child)
+            except _Bad as bad:
+                bad.line = child.sourceline
+                raise
         if not self.fields.get("title"):
             raise _Bad("missing-title", "INTITULE: missing, expected the title of the certification")
         for kind, jury in self.v2_juries.items():
