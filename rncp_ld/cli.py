@@ -34,8 +34,9 @@ class StoppedError(click.ClickException):
 
 def _summary(report: Report, output: str) -> str:
     stats = report.stats
+    written = stats.get("fiches-written", 0)
     parts = [
-        f"{stats.get('fiches-written', 0)} fiches written",
+        f"{written} fiche{'s' if written != 1 else ''} written",
         f"{stats.get('triples', 0):,} triples",
     ]
     if stats.get("fiches-skipped"):
