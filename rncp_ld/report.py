@@ -34,6 +34,14 @@ class Issue:
     fiche: str | None = None
     location: str | None = None
     """Line (``line 12``) or element path (``FICHE[3]/BLOC_COMPETENCES/CODE``)."""
+    focus: str | None = None
+    """Focus node of a SHACL result (an IRI)."""
+    path: str | None = None
+    """Property path of a SHACL result."""
+    value: str | None = None
+    """The offending value, when there is one."""
+    shape: str | None = None
+    """The shape (or XSD) that was not met."""
 
     @classmethod
     def from_error(cls, error: RncpLdError, type: str) -> Issue:
@@ -58,6 +66,10 @@ class Issue:
             "source": self.source,
             "fiche": self.fiche,
             "location": self.location,
+            "focus": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "shape": self.shape,
         }
 
 

@@ -74,7 +74,7 @@ def test_a_bad_fiche_is_reported_skipped_and_the_rest_written(runner, tmp_path):
     assert len(errors) == 1
     assert "export_fiches_RNCP_V4_1_2026-08-16.xml:line" in errors[0]
     assert "fiche RNCP34762" in errors[0] and "DATE_FIN_ENREGISTREMENT" in errors[0]
-    assert "11 fiche written" in result.stderr and "1 skipped" in result.stderr
+    assert "11 fiches written" in result.stderr and "1 skipped" in result.stderr
     assert "RNCP35809" in out.read_text(encoding="utf-8")
     assert "/RNCP34762>" not in out.read_text(encoding="utf-8").split("isReplacedBy")[0]
 
