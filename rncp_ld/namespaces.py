@@ -164,6 +164,7 @@ class _RNCP(DefinedNamespace):
     registrationType: URIRef
     level: URIRef
     registeredTitle: URIRef
+    registeredLevel: URIRef
     decisionDate: URIRef
     effectiveDate: URIRef
     registrationEnd: URIRef

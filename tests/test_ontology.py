@@ -44,16 +44,11 @@ LEXICAL: dict[Node, re.Pattern[str]] = {
 """Lexical space of the typed ranges; rdf:langString and xsd:string are checked apart."""
 DATATYPES = {*LEXICAL, RDF.langString, XSD.string}
 
-KNOWN_DRIFT = {
-    ("rncp:level", "domain", "dct:PeriodOfTime rncp:RegistrationPeriod"),
-    ("rncp:level", "range", "xsd:string"),
-}
-"""Writer/ontology disagreements already reported, each (property, check, what the data has).
+KNOWN_DRIFT: set[tuple[str, str, str]] = set()
+"""Writer/ontology disagreements accepted for now, each (property, check, what the data has).
 
-rncp:level carries the fiche's level label as a French literal on the certification
-(graph.py ``_levels``) but the bare level of the registering act ("III") as a plain
-literal on a registration period (graph.py ``_registration``). Remove an entry once
-graph.py is fixed: :func:`test_known_drift_is_still_there` then fails as a reminder.
+Remove an entry once graph.py is fixed: :func:`test_known_drift_is_still_there` then fails
+as a reminder. Empty: the writer and the ontology agree.
 """
 
 
