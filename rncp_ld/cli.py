@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .convert import OUTPUT_FORMATS, PROFILES
 from .errors import ConfigError, FicheError, RncpLdError
-from .rdf.serialize import FORMATS, format_from_name
+from .rdf.serialize import format_from_name
 from .report import Report
 from .uris import DEFAULT_BASE
 
@@ -37,7 +38,7 @@ def _summary(report: Report, output: str) -> str:
     written = stats.get("fiches-written", 0)
     parts = [
         f"{written} fiche{'s' if written != 1 else ''} written",
-        f"{stats.get('triples', 0):,} triples",
+        *(f"{stats[unit]:,} {unit}" for unit in ("triples", "qualifications") if unit in stats),
     ]
     if stats.get("fiches-skipped"):
         parts.append(f"{stats['fiches-skipped']} skipped")
@@ -61,14 +62,21 @@ def cli() -> None:
     "-o",
     "--output",
     required=True,
-    help="Output file (.nt, .ttl, .jsonld, .rdf; .gz to compress), or - for stdout.",
+    help="Output file (.nt, .ttl, .jsonld, .rdf, .loq.xml; .gz to compress), or - for stdout.",
 )
 @click.option(
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
-    help="RDF format; inferred from the output's extension.",
+    type=click.Choice(OUTPUT_FORMATS),
+    help="RDF format, or loq (Europass qualification-upload XML); inferred from the output's extension.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="rncp",
+    show_default=True,
+    help="RDF content: the full RNCP graph, or its ELM-only projection (Europass LOQ profile).",
 )
 @click.option(
     "--base",
@@ -79,7 +87,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 def convert(
-    inputs: tuple[Path, ...], output: str, fmt: str | None, base: str, strict: bool, quiet: bool
+    inputs: tuple[Path, ...], output: str, fmt: str | None, profile: str, base: str, strict: bool, quiet: bool
 ) -> None:
     """Convert fiches to RDF aligned with ELM, ESCO, ROME, NSF and EQF.
 
@@ -91,13 +99,13 @@ def convert(
 
     if fmt is None and output != "-" and format_from_name(output) is None:
         raise click.BadParameter(
-            f"cannot infer the format of {output!r}; give --format ({', '.join(FORMATS)})",
+            f"cannot infer the format of {output!r}; give --format ({', '.join(OUTPUT_FORMATS)})",
             param_hint="'-o'",
         )
     try:
-        report = run(inputs, output, format=fmt, base=base, strict=strict)
+        report = run(inputs, output, format=fmt, base=base, profile=profile, strict=strict)
     except ConfigError as error:
-        raise click.BadParameter(str(error), param_hint="'--base'") from None
+        raise click.UsageError(str(error)) from None
     except FicheError as error:
         raise StoppedError(f"stopped (--strict): {error}") from None
     except RncpLdError as error:

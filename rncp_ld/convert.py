@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
 import os
 import sys
@@ -16,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 from rdflib import Graph
 
@@ -24,12 +25,12 @@ from . import readers
 from .errors import ConfigError, FicheError, InputError, RncpLdError
 from .model import Certification
 from .namespaces import bind
-from .rdf.graph import Context, fiche_triples
+from .rdf.graph import Context, Triple, fiche_triples
 from .rdf.serialize import FORMATS, format_from_name, writer
 from .report import Issue, Report, Severity
 from .uris import DEFAULT_BASE, Minter
 
-__all__ = ["convert", "read_all", "to_graph"]
+__all__ = ["OUTPUT_FORMATS", "PROFILES", "Sink", "convert", "read_all", "sink", "to_graph"]
 
 
 def read_all(
@@ -116,22 +117,90 @@ def _open_output(output: str | Path | TextIO) -> Iterator[TextIO]:
         raise
 
 
+OUTPUT_FORMATS = (*FORMATS, "loq")
+"""RDF formats, and ``loq``: the Europass qualification-upload XML (LOQ 3.1.0)."""
+
+PROFILES: dict[str, str] = {
+    "rncp": "rncp_ld.rdf.graph:fiche_triples",
+    "loq": "rncp_ld.rdf.loq:fiche_triples",
+}
+"""Which triples an RDF output holds: the full RNCP graph, or its ELM-only LOQ projection."""
+
+
+class Sink(Protocol):
+    """Where converted fiches go: ``start()``, ``fiche(cert)`` for each, ``end()``."""
+
+    unit: str
+    """What :attr:`count` counts (``triples``, ``qualifications``)."""
+    count: int
+
+    def start(self) -> None: ...
+    def fiche(self, cert: Certification) -> None: ...
+    def end(self) -> None: ...
+
+
+class RdfSink:
+    """Writes the triples of a profile with a streaming RDF writer."""
+
+    unit = "triples"
+
+    def __init__(self, fmt: str, out: TextIO, ctx: Context, profile: str = "rncp") -> None:
+        self.writer = writer(fmt, out)
+        self.ctx = ctx
+        self.triples: Callable[[Certification, Context], list[Triple]] = _load(PROFILES, profile, "profile")
+
+    @property
+    def count(self) -> int:
+        return self.writer.triples
+
+    def start(self) -> None:
+        self.writer.start()
+
+    def fiche(self, cert: Certification) -> None:
+        self.writer.write(self.triples(cert, self.ctx))
+
+    def end(self) -> None:
+        self.writer.end()
+
+
+def _load(registry: dict[str, str], name: str, what: str) -> Any:
+    """The object a ``module:attribute`` registry entry names, imported on first use."""
+    try:
+        module, _, attribute = registry[name].partition(":")
+    except KeyError:
+        raise ConfigError(f"unknown {what} {name!r}", expected=", ".join(registry)) from None
+    return getattr(importlib.import_module(module), attribute)
+
+
+def sink(fmt: str, out: TextIO, *, base: str = DEFAULT_BASE, profile: str = "rncp") -> Sink:
+    """The sink writing ``fmt`` on ``out``."""
+    if fmt == "loq":
+        loq_writer: type[Sink] = _load({"loq": "rncp_ld.writers.loq_xml:LoqWriter"}, "loq", "format")
+        return loq_writer(out, Minter(base))  # type: ignore[call-arg]
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}", expected=", ".join(OUTPUT_FORMATS))
+    return RdfSink(fmt, out, Context(Minter(base)), profile)
+
+
 def convert(
     inputs: Iterable[str | Path],
     output: str | Path | TextIO,
     *,
     format: str | None = None,
     base: str = DEFAULT_BASE,
+    profile: str = "rncp",
     strict: bool = False,
     on_fiche: Callable[[Certification], None] | None = None,
 ) -> Report:
-    """Convert every fiche of ``inputs`` to RDF written on ``output``.
+    """Convert every fiche of ``inputs`` and write them on ``output``.
 
     Args:
         inputs: legacy fiche texts, XML exports (plain or zipped), CSV zips.
         output: a path (``.gz`` is gzipped), ``"-"`` for stdout, or a text stream.
-        format: ``nt``, ``turtle``, ``jsonld`` or ``rdfxml``; from the output's extension if None.
+        format: ``nt``, ``turtle``, ``jsonld``, ``rdfxml`` or ``loq``; from the output's
+            extension if None.
         base: base of minted IRIs.
+        profile: for RDF formats, ``rncp`` (the full graph) or ``loq`` (ELM only).
         strict: stop at the first bad fiche instead of skipping it.
         on_fiche: called after each fiche is written (progress).
 
@@ -139,19 +208,16 @@ def convert(
         The report: ``valid`` is False when a fiche was skipped or an input unreadable.
 
     Raises:
-        ConfigError: unknown format or bad base. With ``strict``, FicheError or InputError.
+        ConfigError: unknown format or profile, bad base. With ``strict``, FicheError or InputError.
     """
     fmt = format or (format_from_name(str(output)) if isinstance(output, (str, Path)) else None) or "turtle"
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
-    ctx = Context(Minter(base))
     report = Report()
     with _open_output(output) as out:
-        rdf = writer(fmt, out)
-        rdf.start()
+        target = sink(fmt, out, base=base, profile=profile)
+        target.start()
         for cert in read_all(inputs, report, strict=strict):
             try:
-                rdf.write(fiche_triples(cert, ctx))
+                target.fiche(cert)
             except RncpLdError as error:
                 if strict:
                     raise
@@ -163,6 +229,6 @@ def convert(
             report.count("fiches-written")
             if on_fiche:
                 on_fiche(cert)
-        rdf.end()
-    report.stats["triples"] = rdf.triples
+        target.end()
+    report.stats[target.unit] = target.count
     return report

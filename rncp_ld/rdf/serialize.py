@@ -26,6 +26,7 @@ Triple = tuple[URIRef, URIRef, Node]
 
 FORMATS = ("nt", "turtle", "jsonld", "rdfxml")
 _EXTENSIONS = {
+    ".loq.xml": "loq",
     ".nt": "nt",
     ".ntriples": "nt",
     ".ttl": "turtle",
