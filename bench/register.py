@@ -131,7 +131,7 @@ def main() -> None:
         print(line("rdflib Graph.add baseline", base))
         print(
             f"ratio rncp-ld / rdflib: triples/s x{(ours['triples'] / ours['seconds']) / (base['triples'] / base['seconds']):.2f}, "
-            f"peak RSS x{ours['rss_mb'] / base['rss_mb']:.2f}; "
+            f"peak RSS x{ours['rss_mb'] / base['rss_mb']:.4f} ({base['rss_mb'] / ours['rss_mb']:,.0f} times less); "
             f"rncp-ld peak RSS at full size / at 1/10 size: x{ours['rss_mb'] / ours_small['rss_mb']:.2f}"
         )
         target = ours["triples"] / ours["seconds"]

@@ -118,8 +118,9 @@ class NTriplesWriter(Writer):
     """Canonical N-Triples (RDF 1.1): one triple a line, only ``\\ " \\n \\r`` escaped."""
 
     def write(self, triples: list[Triple]) -> None:
-        self.out.write("".join(f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in triples))
-        self.triples += len(triples)
+        unique = dict.fromkeys(triples)  # a fiche may repeat a triple (e.g. a partner listed twice)
+        self.out.write("".join(f"<{s}> <{p}> {_nt_term(o)} .\n" for s, p, o in unique))
+        self.triples += len(unique)
 
 
 class TurtleWriter(Writer):
@@ -212,16 +213,17 @@ class RdfXmlWriter(Writer):
         self.out.write(f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{ns}>\n')
 
     def write(self, triples: list[Triple]) -> None:
-        parts = []
+        parts, count = [], 0
         for s, predicates in _grouped(triples).items():
             lines = [f'  <rdf:Description rdf:about="{_xml_escape(s, s)}">']
             for p, objects in predicates.items():
                 tag, declare = self._tag(p)
                 lines.extend(self._property(tag, declare, o) for o in objects)
+                count += len(objects)
             lines.append("  </rdf:Description>\n")
             parts.append("\n".join(lines))
         self.out.write("".join(parts))
-        self.triples += len(triples)
+        self.triples += count
 
     @staticmethod
     def _tag(predicate: URIRef) -> tuple[str, str]:
