@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+
+from rncp_ld.model import Certification
+from rncp_ld.report import Issue
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -20,3 +24,15 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+def collect(items: Iterable[Certification | Issue]) -> tuple[dict[str, Certification], list[Issue]]:
+    """A reader's output split into fiches by number and issues."""
+    fiches: dict[str, Certification] = {}
+    issues: list[Issue] = []
+    for item in items:
+        if isinstance(item, Issue):
+            issues.append(item)
+        else:
+            fiches[item.number] = item
+    return fiches, issues

@@ -14,7 +14,7 @@ from rncp_ld.readers import fc_csv
 from rncp_ld.readers import read as read_any
 from rncp_ld.report import Issue, Severity
 
-from conftest import CSV_ZIP, CSV_ZIP_NFD
+from conftest import CSV_ZIP, CSV_ZIP_NFD, collect
 
 NUMBERS = [
     "RNCP509", "RNCP1197", "RNCP4049", "RNCP22094", "RNCP28155", "RNCP30271", "RS5000", "RNCP19468", "RS6117",
@@ -23,14 +23,7 @@ STANDARD = "export_fiches_CSV_Standard_2024_02_22.csv"
 
 
 def _read(path: Path) -> tuple[dict[str, Certification], list[Issue]]:
-    fiches: dict[str, Certification] = {}
-    issues: list[Issue] = []
-    for item in fc_csv.read(path):
-        if isinstance(item, Issue):
-            issues.append(item)
-        else:
-            fiches[item.number] = item
-    return fiches, issues
+    return collect(fc_csv.read(path))
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from rncp_ld.readers import fc_xml
 from rncp_ld.readers import read as read_any
 from rncp_ld.report import Issue, Severity
 
-from conftest import RNCP_XML, RS_XML
+from conftest import RNCP_XML, RS_XML, collect
 
 RNCP_NUMBERS = [
     "RNCP34762", "RNCP35809", "RNCP35625", "RNCP35419", "RNCP37488", "RNCP40344",
@@ -26,14 +26,7 @@ RS_NUMBERS = ["RS6232", "RS5719", "RS6547", "RS5000", "RS5568", "RS6604", "RS748
 
 
 def _read(path: Path) -> tuple[dict[str, Certification], list[Issue]]:
-    fiches: dict[str, Certification] = {}
-    issues: list[Issue] = []
-    for item in fc_xml.read(path):
-        if isinstance(item, Issue):
-            issues.append(item)
-        else:
-            fiches[item.number] = item
-    return fiches, issues
+    return collect(fc_xml.read(path))
 
 
 @pytest.fixture(scope="module")

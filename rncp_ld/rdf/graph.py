@@ -54,6 +54,12 @@ def day(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
+@lru_cache(maxsize=1024)
+def year(value: int) -> Literal:
+    """An ``xsd:gYear`` literal."""
+    return Literal(f"{value:04d}", datatype=XSD.gYear)
+
+
 @lru_cache(maxsize=4096)
 def integer(value: int) -> Literal:
     """An ``xsd:integer`` literal (cached: positions and counts repeat)."""
@@ -206,8 +212,8 @@ def _certification(b: _Builder, c: URIRef) -> None:
     b.text(c, RNCP.renewalTerms, cert.renewal_terms)
     b.text(c, RNCP.validityDuration, cert.validity_duration)
     b.bool(c, RNCP.hasPartners, cert.has_partners)
-    for year in cert.level_years:
-        b.add(c, RNCP.levelYear, Literal(f"{year:04d}", datatype=XSD.gYear))
+    for level_year in cert.level_years:
+        b.add(c, RNCP.levelYear, year(level_year))
     b.text(c, RNCP.masteryLevel, cert.mastery_level)
     b.text(c, RNCP.entryPrerequisites, cert.entry_prerequisites)
     b.text(c, RNCP.validationPrerequisites, cert.validation_prerequisites)
@@ -511,7 +517,7 @@ def _statistics(b: _Builder, c: URIRef) -> None:
 
 def _statistic(b: _Builder, node: URIRef, stat: Statistic) -> None:
     if stat.year is not None:
-        b.add(node, RNCP.year, Literal(f"{stat.year:04d}", datatype=XSD.gYear))
+        b.add(node, RNCP.year, year(stat.year))
     b.int(node, RNCP.certified, stat.certified)
     b.int(node, RNCP.certifiedVAE, stat.certified_vae)
     b.int(node, RNCP.insertionRate6Months, stat.insertion_rate_6_months)
