@@ -16,10 +16,13 @@ __all__ = [
     "AccessRoute",
     "AccessRouteKind",
     "Block",
+    "BlockResult",
+    "Candidate",
     "CapacityGroup",
     "Certification",
     "Code",
     "Correspondence",
+    "Decision",
     "LegalText",
     "LegalTextKind",
     "Organisation",
@@ -324,3 +327,39 @@ class Certification:
     def numeric_id(self) -> str:
         """The number without its prefix, e.g. ``16575``."""
         return self.number.removeprefix(self.registry.value)
+
+
+class Decision(str, enum.Enum):
+    """A jury's decision on one block."""
+
+    ACQUIRED = "acquis"
+    NOT_ACQUIRED = "non acquis"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A person who sat the certification."""
+
+    id: str
+    """The certifier's own identifier of the candidate."""
+    given_name: str
+    family_name: str
+    birth_date: date
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockResult:
+    """One row of a jury's results: a candidate's decision on one block."""
+
+    candidate: Candidate
+    certification: str
+    """Fiche number, e.g. ``RNCP16575``."""
+    block: str
+    """Block code, e.g. ``RNCP16575BC01``."""
+    decision: Decision
+    decision_date: date
+    access_route: str
+    """The access route as written in the results (e.g. ``VAE``, ``formation continue``)."""
+    line: int | None = None
+    """Line of the row in the results file."""
