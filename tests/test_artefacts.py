@@ -8,9 +8,10 @@ import threading
 
 import pytest
 
-from conftest import SHARED
 from rncp_ld.artefacts import ARTEFACTS, locate, locate_all
 from rncp_ld.errors import ConfigError
+
+from conftest import SHARED
 
 ELM = SHARED / "elm"
 
@@ -49,7 +50,7 @@ def test_a_file_is_taken_as_is(cache):
 def test_a_missing_path_or_member_is_a_clear_error(cache, tmp_path):
     with pytest.raises(ConfigError, match="no such file or folder"):
         locate(str(tmp_path / "nope.ttl"))
-    with pytest.raises(ConfigError, match="has no EDC-generic-no-cv.ttl"):
+    with pytest.raises(ConfigError, match=r"has no EDC-generic-no-cv\.ttl"):
         locate_all("edc-shapes", [str(tmp_path)])
 
 
