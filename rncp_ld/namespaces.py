@@ -81,6 +81,7 @@ class _ELM(DefinedNamespace):
     hasPart: URIRef
     isPartOf: URIRef
     EQFLevel: URIRef
+    ISCEDFCode: URIRef
     NQFLevel: URIRef
     qualificationCode: URIRef
     learningOutcome: URIRef
