@@ -124,6 +124,75 @@ def _exit_code(report: Report) -> int:
     return 0 if report.valid else 1
 
 
+@cli.group()
+def keys() -> None:
+    """Signing keys and certificates of a certifier."""
+
+
+@keys.command("generate")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for key.pem and cert.pem.",
+)
+@click.option("--org-name", required=True, help="Legal name of the organisation (subject O and CN).")
+@click.option("--org-id", required=True, help="organizationIdentifier, e.g. NTRFR-<SIREN>.")
+@click.option("--country", required=True, help="ISO 3166 country code of the organisation, e.g. FR.")
+@click.option(
+    "--alg",
+    type=click.Choice(["ES256", "RS256"]),
+    default="ES256",
+    show_default=True,
+    help="Key and signature algorithm.",
+)
+@click.option(
+    "--passphrase-env",
+    metavar="NAME",
+    help="Encrypt key.pem with the passphrase held in this environment variable.",
+)
+@click.option(
+    "--valid-days",
+    type=click.IntRange(1, 3650),
+    default=1095,
+    show_default=True,
+    help="Validity of the certificate.",
+)
+@click.option("--force", is_flag=True, help="Overwrite key.pem and cert.pem if they exist.")
+def keys_generate(
+    out_dir: Path,
+    org_name: str,
+    org_id: str,
+    country: str,
+    alg: str,
+    passphrase_env: str | None,
+    valid_days: int,
+    force: bool,
+) -> None:
+    """Write a private key (key.pem, mode 0600) and a self-signed eSeal-like certificate (cert.pem).
+
+    For tests and pilots: a real certifier passes its own qualified key and certificate.
+    """
+    try:
+        from .credentials import keys as keystore
+
+        key_path, cert_path = keystore.generate(
+            out_dir,
+            org_name=org_name,
+            org_id=org_id,
+            country=country,
+            alg=alg,
+            passphrase_env=passphrase_env,
+            valid_days=valid_days,
+            force=force,
+        )
+    except ConfigError as error:
+        raise RunError(str(error)) from None
+    click.echo(f"wrote {key_path} and {cert_path}", err=True)
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")

@@ -145,3 +145,29 @@ def test_output_is_the_same_bytes_whatever_the_hash_seed(tmp_path):
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_keys_generate_writes_a_private_key_and_an_eseal_like_certificate(runner, tmp_path):
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    out = tmp_path / "keys"
+    args = ["keys", "generate", "-o", str(out), "--org-name", "Centre ressource AROBASE"]
+    args += ["--org-id", "NTRFR-817389141", "--country", "FR", "--alg", "RS256"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "key.pem").stat().st_mode & 0o777 == 0o600
+    cert = x509.load_pem_x509_certificate((out / "cert.pem").read_bytes())
+    subject = {a.oid.dotted_string: a.value for a in cert.subject}
+    assert subject[NameOID.ORGANIZATION_NAME.dotted_string] == "Centre ressource AROBASE"
+    assert subject[NameOID.COUNTRY_NAME.dotted_string] == "FR"
+    assert subject["2.5.4.97"] == "NTRFR-817389141"
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_keys_generate_refuses_a_bad_organisation_identifier(runner, tmp_path):
+    args = ["keys", "generate", "-o", str(tmp_path), "--org-name", "X", "--org-id", "FR123", "--country", "FR"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert "NTRFR-" in result.stderr and not (tmp_path / "key.pem").exists()
