@@ -11,6 +11,9 @@ rdflib.term.Literal('Conseil en emploi et insertion socioprofessionnelle', lang=
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib.resources import files
@@ -19,6 +22,7 @@ from urllib.parse import urljoin
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .errors import ConfigError
 from .namespaces import SKOS, bind
 from .uris import DEFAULT_BASE, Minter
 
@@ -127,6 +131,56 @@ class Vocabularies:
     def level_1969(self, value: str) -> URIRef | None:
         """A level of the 1969 nomenclature (``I`` … ``V``)."""
         return self.concept("niveau-1969", value)
+
+    def isced(self, nsf_code: str) -> tuple[URIRef, ...]:
+        """The ISCED-F 2013 detailed fields of an NSF group or speciality (``vocab/nsf-isced-f.csv``).
+
+        A speciality has its group's fields (``332t`` → ``332``); a domain (``33``, ``3``)
+        or an unknown code has none.
+
+        >>> Vocabularies.load(Minter()).isced("332t")
+        (rdflib.term.URIRef('http://data.europa.eu/snb/isced-f/0923'),)
+        """
+        match = _NSF_GROUP.fullmatch(nsf_code.strip())
+        return _isced_table().get(match.group(1), ()) if match else ()
+
+    def qdr(self, level: int | str) -> URIRef | None:
+        """The QDR concept of a level of the French framework (``vocab/fr-nqf-qdr.csv``).
+
+        The QDR lists the pre-2019 French levels only: levels 3 to 8 have one (5 →
+        "NQF RNCP Level III"), levels 1 and 2 none.
+        """
+        return _qdr_table().get(str(level).removeprefix("NIV"))
+
+
+ISCED_F = "http://data.europa.eu/snb/isced-f/"
+"""Namespace of the ISCED-F 2013 concepts of the EU vocabularies (``…/isced-f/0923``)."""
+
+_NSF_GROUP = re.compile(r"(\d{3})[a-z]?")
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    """The rows of a CSV table shipped in ``rncp_ld.vocab``."""
+    try:
+        text = files("rncp_ld.vocab").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"package data rncp_ld.vocab/{name} is missing: reinstall rncp-ld") from None
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@lru_cache(maxsize=1)
+def _isced_table() -> dict[str, tuple[URIRef, ...]]:
+    """NSF group → its ISCED-F concepts, in the table's order."""
+    return {
+        row["nsf_group"]: tuple(URIRef(ISCED_F + code) for code in row["isced_f_code"].split(";"))
+        for row in _table("nsf-isced-f.csv")
+    }
+
+
+@lru_cache(maxsize=1)
+def _qdr_table() -> dict[str, URIRef]:
+    """French framework level (``"5"``) → its QDR concept, for the levels that have one."""
+    return {row["level"]: URIRef(row["qdr_iri"]) for row in _table("fr-nqf-qdr.csv") if row["qdr_iri"]}
 
 
 def _parse(base: str) -> Graph:
