@@ -214,3 +214,10 @@ def test_shared_nodes_are_described_once_per_run():
     again = fiche_triples(certs[0], ctx)
     assert len(again) < len(first)
     assert not [t for t in again if t[0].startswith(ID + "org/")]
+
+
+def test_isced_f_field_from_the_nsf_table_on_certification_and_blocks(seed):
+    field = URIRef("http://data.europa.eu/snb/isced-f/0923")
+    assert (C, ELM.ISCEDFCode, field) in seed
+    assert (URIRef(f"{C}/BC02"), ELM.ISCEDFCode, field) in seed
+    assert (field, SKOS.inScheme, URIRef("http://data.europa.eu/snb/isced-f/25831c2")) in seed

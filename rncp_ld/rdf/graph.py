@@ -102,6 +102,8 @@ class _Builder:
         self.ctx = ctx
         self.m = ctx.minter
         self.out: list[Triple] = []
+        self.isced: list[URIRef] = []
+        """ISCED-F fields of the fiche, from its NSF codes."""
 
     def add(self, s: URIRef, p: URIRef, o: Node) -> None:
         self.out.append((s, p, o))
@@ -155,6 +157,7 @@ def fiche_triples(cert: Certification, ctx: Context) -> list[Triple]:
         FicheError: a code of the fiche cannot be used in an IRI.
     """
     b = _Builder(cert, ctx)
+    b.isced = _isced(b)
     c = b.code("certification", cert.number)
     _certification(b, c)
     _levels(b, c)
@@ -257,8 +260,26 @@ def _concept(b: _Builder, iri: URIRef, scheme: str, code: Code, broader: URIRef 
         b.add(iri, SKOS.broader, broader)
 
 
+ISCED_F_SCHEME = URIRef("http://data.europa.eu/snb/isced-f/25831c2")
+
+
+def _isced(b: _Builder) -> list[URIRef]:
+    """The ISCED-F fields of the fiche's NSF codes (project table), described once each."""
+    vocab = b.ctx.vocabularies
+    assert vocab is not None
+    fields = list(dict.fromkeys(f for code in b.cert.nsf for f in vocab.isced(code.code)))
+    for field in fields:
+        if b.ctx.first(field):
+            b.add(field, RDF.type, SKOS.Concept)
+            b.add(field, SKOS.inScheme, ISCED_F_SCHEME)
+            b.add(field, SKOS.notation, Literal(field.rsplit("/", 1)[-1]))
+    return fields
+
+
 def _classifications(b: _Builder, c: URIRef) -> None:
     cert = b.cert
+    for field in b.isced:
+        b.add(c, ELM.ISCEDFCode, field)
     for code in cert.nsf:
         iri = b.code("nsf", code.code)
         group = code.code[:3]
@@ -430,6 +451,8 @@ def _block(b: _Builder, c: URIRef, block: Block) -> None:
     if cert.level is not None:
         b.add(iri, ELM.EQFLevel, eqf(cert.level))
         b.add(iri, ELM.NQFLevel, b.m.level(cert.level))
+    for field in b.isced:
+        b.add(iri, ELM.ISCEDFCode, field)
     b.text(iri, RNCP.entryPrerequisites, block.entry_prerequisites)
     b.text(iri, RNCP.validationPrerequisites, block.validation_prerequisites)
     _summary(b, iri, block.competences_text)
