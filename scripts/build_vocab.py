@@ -536,6 +536,10 @@ Each file's main node (the concept scheme or the mapping set) carries `dct:sourc
   `skos:exactMatch` the EQF level) and `<niveau-1969>` (`<niveau-1969/I>`..`<niveau-1969/V>`,
   `skos:closeMatch` the 2019 levels).
 
+Not generated (hand-made by the project, documented in `mappings.md`): `nsf-isced-f.csv`
+(NSF group → ISCED-F 2013 field) and `fr-nqf-qdr.csv` (French level → QDR concept);
+`ontology/rncp.ttl` defines the `rncp:` terms.
+
 ## Sources and licences
 
 - **ROME** (France Travail), Licence Ouverte / Open Licence (Etalab); attribution
