@@ -15,6 +15,7 @@ from .model import Block, Certification
 from .readers import read
 from .report import Issue, Report, Severity
 from .uris import DEFAULT_BASE, Minter
+from .validation import validate
 
 __version__ = "0.1.0"
 
@@ -35,4 +36,5 @@ __all__ = [
     "read",
     "read_all",
     "to_graph",
+    "validate",
 ]

@@ -6,6 +6,8 @@ unreadable); 2 it could not run as asked (usage, bad option, ``--strict`` stop).
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
 from pathlib import Path
 
@@ -115,6 +117,105 @@ def convert(
     if not quiet:
         click.echo(_summary(report, output), err=True)
     sys.exit(_exit_code(report))
+
+
+@cli.command()
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--shapes",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="SHACL shapes file (repeatable); default: the shapes shipped with rncp-ld.",
+)
+@click.option(
+    "--xsd",
+    metavar="PATH",
+    help="The official Europass loq.xsd (with its cv/ and external/ folders beside it), or a folder "
+    "holding it, for LOQ XML inputs  [default: the official one if in the artefact cache]",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "junit", "turtle")),
+    default="text",
+    show_default=True,
+    help="text for people, json or junit for pipelines, turtle for a SHACL sh:ValidationReport.",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Write the report to this file.")
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="Base of the IRIs minted for fiches, and of relative IRIs in the shapes.",
+)
+@click.option(
+    "-j",
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Worker processes for fiche sources  [default: one per core]",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary on stderr.")
+def validate(
+    inputs: tuple[Path, ...],
+    shapes: tuple[Path, ...],
+    xsd: str | None,
+    fmt: str,
+    output: str,
+    base: str,
+    processes: int | None,
+    quiet: bool,
+) -> None:
+    """Validate RDF files, fiche sources and Europass LOQ XML documents.
+
+    INPUTS are RDF files (.ttl, .nt, .jsonld, .rdf, .owl, also gzipped), validated
+    against SHACL shapes; fiche sources (.txt, XML or CSV exports, .zip), converted
+    and validated fiche by fiche on all cores; LOQ XML documents, validated against
+    the XSD given with --xsd. Exit code: 0 valid (warnings allowed), 1 not valid,
+    2 an input, the shapes or an option is unusable.
+    """
+    from .validation import render, summary
+    from .validation import validate as run
+
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        progress = click.progressbar(
+            iterable=itertools.repeat(None), label="Validating", show_pos=True, file=sys.stderr
+        )
+        progress.__enter__()
+    try:
+        report = run(
+            inputs,
+            shapes=shapes,
+            xsd=xsd,
+            base=base,
+            processes=processes,
+            on_fiche=(lambda: progress.update(1)) if progress else None,
+            on_notice=lambda line: click.echo(f"note: {line}", err=True),
+        )
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    finally:
+        if progress:
+            progress.__exit__(None, None, None)
+    text = render(report, fmt, base=base)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        _write(Path(output), text)
+    if not quiet and (fmt != "text" or output != "-"):
+        click.echo(summary(report), err=True)
+    sys.exit(2 if report.stats.get("inputs-unreadable") else 0 if report.valid else 1)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _exit_code(report: Report) -> int:
