@@ -413,7 +413,7 @@ def loq_shapes() -> Graph:
 
 def test_our_shapes_on_every_sample_fiche(fiche_graphs: dict[str, Graph], rncp_shapes: Graph) -> None:
     assert len(fiche_graphs) >= 20
-    for number, graph in fiche_graphs.items():
+    for graph in fiche_graphs.values():
         assert_same_as_pyshacl(rncp_shapes, graph)
 
 

@@ -6,7 +6,7 @@
 * ``json``: ``Report.to_dict()``, exactly.
 * ``junit``: one ``testsuite`` per input, one ``testcase`` per fiche (or per graph or
   document); errors are ``failure`` elements (``error`` when the input or the fiche could
-  not be read), warnings go to ``system-out``.
+  not be read, so was not validated), warnings go to ``system-out``.
 * ``turtle``: a ``sh:ValidationReport`` with one ``sh:ValidationResult`` per issue. An
   issue that is not a SHACL result (an XSD error, an unreadable input) has the fiche or
   the input file as focus node, ``urn:rncp-ld:issue:TYPE`` as constraint component and
@@ -35,8 +35,6 @@ from .shapes import COMPONENT_TYPES, prefixed
 __all__ = ["FORMATS", "render", "summary"]
 
 FORMATS = ("text", "json", "junit", "turtle")
-
-_READ_ERRORS = {"unreadable-input", "unreadable-fiche", "unwritable-fiche", "bad-fiche"}
 
 
 def render(report: Report, fmt: str, *, base: str = DEFAULT_BASE) -> str:
@@ -96,10 +94,14 @@ def _short_path(path: str, base: str) -> str:
 
 
 def _short_value(value: str, base: str, limit: int = 80) -> str:
-    if value.startswith('"'):
-        value = re.sub(r"\^\^<([^>]*)>$", lambda m: "^^" + prefixed(m.group(1)), value)
-        return value if len(value) <= limit else value[: limit - 1] + "…"
-    return _short(value, base)
+    if not value.startswith('"'):
+        return _short(value, base)
+    cut = value.rfind('"')
+    text, suffix = value[: cut + 1], value[cut + 1 :]
+    suffix = re.sub(r"\^\^<([^>]*)>$", lambda m: "^^" + prefixed(m.group(1)), suffix)
+    if len(text) > limit:
+        text = text[: limit - 2] + '…"'
+    return text + suffix
 
 
 def _line(issue: Issue, base: str, with_location: bool) -> str:
@@ -171,7 +173,7 @@ def _junit(report: Report, base: str) -> str:
             errors = [i for i in issues if i.severity is Severity.ERROR]
             warnings = [i for i in issues if i.severity is Severity.WARNING]
             if errors:
-                broken = any(i.type in _READ_ERRORS for i in errors)
+                broken = (source, name) not in kinds  # not validated: the input or the fiche was unreadable
                 tag = "error" if broken else "failure"
                 counts["errors" if broken else "failures"] += 1
                 element = ET.SubElement(
@@ -180,10 +182,10 @@ def _junit(report: Report, base: str) -> str:
                     message=errors[0].message + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
                     type=errors[0].type,
                 )
-                element.text = "\n".join(_line(i, base, with_location=True).strip() for i in errors)
+                element.text = "\n".join(_line(i, base, with_location=not i.focus).strip() for i in errors)
             if warnings:
                 ET.SubElement(case, "system-out").text = "\n".join(
-                    _line(i, base, with_location=True).strip() for i in warnings
+                    _line(i, base, with_location=not i.focus).strip() for i in warnings
                 )
         for key, value in counts.items():
             suite.set(key, str(value))

@@ -43,10 +43,11 @@ def load_schema(path: str | Path) -> etree.XMLSchema:
 def root_namespace(path: str | Path) -> str | None:
     """The namespace of the root element of an XML file, or None (no namespace, not XML)."""
     try:
-        for _, element in etree.iterparse(
-            str(path), events=("start",), no_network=True, resolve_entities=False, load_dtd=False
-        ):
-            return etree.QName(element).namespace
+        with open(path, "rb") as stream:
+            for _, element in etree.iterparse(
+                stream, events=("start",), no_network=True, resolve_entities=False, load_dtd=False
+            ):
+                return etree.QName(element).namespace
     except (etree.XMLSyntaxError, OSError):
         return None
     return None
