@@ -22,17 +22,14 @@ from rncp_ld.cli import cli
 from rncp_ld.model import Block, Certification, Code, Organisation, Provenance
 from rncp_ld.namespaces import ADMS, DCTERMS, ELM, FOAF, RDF, RNCP, ROV, SDO, SKOS, XSD
 from rncp_ld.rdf import loq
-from rncp_ld.rdf.graph import Context
+from rncp_ld.rdf.graph import ISCED_F_SCHEME, Context
 from rncp_ld.readers import read
 from rncp_ld.report import Issue, Severity
 from rncp_ld.uris import DEFAULT_BASE, Minter
-from rncp_ld.vocabularies import Vocabularies
 
 from conftest import CSV_ZIP, RNCP_XML, RS_XML, SEED, SHARED, collect
 
 LOQ_DIR = SHARED / "elm" / "rdf" / "ap" / "loq"
-LOQ = Namespace(loq.LOQ_SHAPES)
-MDR = Namespace(loq.MDR_SHAPES)
 ID = DEFAULT_BASE
 SEED_C = URIRef(ID + "rncp/RNCP16575")
 EQF5 = URIRef("http://data.europa.eu/snb/eqf/5")
@@ -40,11 +37,6 @@ FRA_LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language
 FRA_COUNTRY = URIRef("http://publications.europa.eu/resource/authority/country/FRA")
 SOURCES = {"seed": SEED, "rncp-xml": RNCP_XML, "rs-xml": RS_XML, "csv": CSV_ZIP}
 ELM_ONLY = (str(ELM._NS), str(DCTERMS._NS), str(ADMS), str(ROV), str(SKOS._NS), str(RDF._NS))
-
-needs_tables = pytest.mark.skipif(
-    not (hasattr(Vocabularies, "isced") and hasattr(Vocabularies, "qdr")),
-    reason="waits for Vocabularies.isced (NSF → ISCED-F) and Vocabularies.qdr (French level → QDR)",
-)
 
 
 @dataclass
@@ -133,9 +125,8 @@ def test_fiches_without_gaps_conform_and_others_do_not(checked):
         assert c.conforms == (not c.gaps), key
 
 
-@needs_tables
 def test_a_fiche_whose_gaps_are_closed_conforms(shapes):
-    """The seed without its certifier (no address in the fiche): level 5 and NSF 332t are mapped."""
+    """The seed without its certifier (which has no address): level 5 and NSF 332t are mapped."""
     cert = replace(_seed(), certifiers=())
     c = check(cert, shapes)
     assert c.gaps == [] and c.conforms, c.results
@@ -185,19 +176,17 @@ def test_gaps_by_type_over_the_samples(checked):
     assert counts["loq-missing-organisation-location"] == 34
     # CSV export: no capacities; its blocks (RNCP509: 6) have no competences
     assert counts["loq-missing-learning-outcome"] == 15
-    # RS fiches (8 XML, 2 CSV) and RNCP19468 state no level
-    assert counts["loq-missing-eqf-level"] == 11
-    assert "loq-missing-title" not in counts
+    # RS fiches (8 XML, 2 CSV) and RNCP19468 state no level (every level of the samples has a QDR concept)
+    assert counts["loq-missing-eqf-level"] == counts["loq-missing-nqf-level"] == 11
+    # every NSF code of the samples has an ISCED-F field; every title is given
+    assert set(counts) == {
+        "loq-missing-organisation-location",
+        "loq-missing-learning-outcome",
+        "loq-missing-eqf-level",
+        "loq-missing-nqf-level",
+    }
 
 
-@needs_tables
-def test_gaps_by_type_once_the_tables_map_nsf_and_levels(checked):
-    counts = Counter(gap.type for c in checked.values() for gap in c.gaps)
-    assert counts["loq-missing-nqf-level"] == counts["loq-missing-eqf-level"] == 11
-    assert "loq-missing-isced-f-code" not in counts  # every NSF code of the samples has an ISCED-F field
-
-
-@needs_tables
 def test_levels_and_nsf_codes_the_qdr_and_isced_tables_cannot_map():
     prov = Provenance("test.xml", "fc-xml")
     cert = Certification("RNCP1", "Titre", prov, level=2, nsf=(Code("33", "Services aux personnes"),))
@@ -247,12 +236,11 @@ def test_gaps_without_a_context_use_the_default_base():
     assert [g.focus.replace(base, ID) for g in other] == [g.focus for g in gaps]
 
 
-@needs_tables
-def test_isced_and_qdr_concepts_come_from_the_tables(checked):
+def test_isced_and_qdr_concepts_come_from_the_project_tables(checked):
     c = checked["seed:RNCP16575"]
     for node in (SEED_C, URIRef(f"{SEED_C}/BC01")):
         isced = list(c.graph.objects(node, ELM.ISCEDFCode))
-        assert isced and all((i, SKOS.inScheme, loq.ISCED_SCHEME) in c.graph for i in isced)
+        assert isced and all((i, SKOS.inScheme, ISCED_F_SCHEME) in c.graph for i in isced)
         nqf = list(c.graph.objects(node, ELM.NQFLevel))
         assert nqf and all((n, SKOS.inScheme, loq.QDR_SCHEME) in c.graph for n in nqf)
 
@@ -324,6 +312,28 @@ def test_own_outcomes_are_kept_and_optional_blocks_left_out():
     triples, _ = loq.project(own, Context(Minter(), repeat_shared=True))
     outcomes = {o for s, p, o in triples if s == URIRef(ID + "rncp/RNCP1") and p == ELM.learningOutcome}
     assert outcomes == {URIRef(ID + "rncp/RNCP1/capacity/1")}
+
+
+def test_outcomes_given_as_one_text_and_blank_items():
+    prov = Provenance("test.xml", "fc-xml")
+    block = Block("RNCP1BC01", "Bloc", competences=("", "Compétence"), competences_text="Compétence")
+    cert = Certification("RNCP1", "Titre", prov, level=5, capacities_text="Capacités", blocks=(block,))
+    c = URIRef(ID + "rncp/RNCP1")
+    triples, _ = loq.project(cert, Context(Minter(), repeat_shared=True))
+    outcomes = {(s, o) for s, p, o in triples if p == ELM.learningOutcome}
+    assert outcomes == {
+        (URIRef(f"{c}/BC01"), URIRef(f"{c}/BC01/competence/2")),
+        (c, URIRef(f"{c}/BC01/competence/2")),
+    }
+    texts = replace(cert, blocks=(replace(block, competences=()),))
+    triples, gaps = loq.project(texts, Context(Minter(), repeat_shared=True))
+    outcomes = {(s, o) for s, p, o in triples if p == ELM.learningOutcome}
+    assert (URIRef(f"{c}/BC01"), URIRef(f"{c}/BC01/competence/text")) in outcomes
+    assert (c, URIRef(f"{c}/BC01/competence/text")) in outcomes
+    alone = replace(cert, blocks=())
+    triples, gaps = loq.project(alone, Context(Minter(), repeat_shared=True))
+    assert {o for s, p, o in triples if p == ELM.learningOutcome} == {URIRef(f"{c}/capacity/text")}
+    assert "loq-missing-learning-outcome" not in {g.type for g in gaps}
 
 
 def test_awarding_body_with_legal_name_and_siret(checked):

@@ -25,7 +25,14 @@ violations :func:`gaps` announces. Values the fiche does give indirectly are fil
 
 * a block has the level and the ISCED-F codes of its certification;
 * a certification without its own list of outcomes has those of its mandatory blocks
-  (holding the certification means holding every mandatory block).
+  (holding the certification means holding every mandatory block);
+* outcomes the fiche gives as one text only are that one outcome (``{owner}/capacity/text``,
+  ``{block}/competence/text``, as the LOQ XML writer does).
+
+Unlike the LOQ XML writer (:mod:`rncp_ld.writers.loq_xml`), which must write schema-valid
+documents, this profile does not type a fiche without level as a plain
+``elm:LearningAchievementSpecification``, give certifiers a location in France, or stand in
+ISCED-F ``9999`` or the French framework concept for a missing field or level: those stay gaps.
 
 Left out because the official shapes cannot accept them (not gaps: LOQ does not demand them):
 ``foaf:homepage`` (the shapes' URL pattern is Java regex syntax, ``(?i)`` and ``\\p{L}``, which
@@ -47,11 +54,11 @@ from ..model import Block, CapacityGroup, Certification, Code, Organisation
 from ..namespaces import ADMS, DCTERMS, ELM, RDF, ROV, SKOS
 from ..report import Issue, Severity
 from ..uris import eqf
-from .graph import FRANCE, FRENCH, Context, Triple, _Builder, boolean, fr
+from .graph import FRANCE, FRENCH, ISCED_F_SCHEME, Context, Triple, _Builder, _isced, boolean, fr
 
 __all__ = [
+    "EQF_SCHEME",
     "GAP_SHAPES",
-    "ISCED_SCHEME",
     "LOQ_SHAPES",
     "MDR_SHAPES",
     "QDR_SCHEME",
@@ -68,7 +75,6 @@ MDR_SHAPES = "http://data.europa.eu/snb/model/ap/loq-constraints-mdr/"
 LANGUAGE_SCHEME = URIRef("http://publications.europa.eu/resource/authority/language")
 COUNTRY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/country")
 EQF_SCHEME = URIRef("http://data.europa.eu/snb/eqf/25831c2")
-ISCED_SCHEME = URIRef("http://data.europa.eu/snb/isced-f/25831c2")
 QDR_SCHEME = URIRef("http://data.europa.eu/snb/qdr/25831c2")
 
 _QUALIFICATION = (LOQ_SHAPES + "QualificationShape",)
@@ -201,50 +207,23 @@ def _levels(b: _Loq) -> _Levels:
     cert = b.cert
     vocab = b.ctx.vocabularies
     assert vocab is not None
+    level = nqf = None
     if cert.level is None:
-        why = "the fiche states no level" + (
+        eqf_why = nqf_why = "the fiche states no level" + (
             " (RS certifications are not classified in the national framework)"
             if cert.registry.value == "RS"
             else ""
         )
-        level, nqf, eqf_why, nqf_why = None, (), why, why
     else:
-        level = eqf(cert.level)
-        eqf_why = ""
-        nqf = _qdr(b, cert.level)
-        nqf_why = (
-            ""
-            if nqf
-            else f"no QDR concept is known for the French level {cert.level} (the QDR lists the pre-2019 levels only)"
-        )
-    isced: list[URIRef] = []
-    lookup = getattr(vocab, "isced", None)  # Vocabularies.isced: NSF → ISCED-F (vocab/nsf-isced-f.csv)
-    for code in cert.nsf:
-        for concept in lookup(code.code) if lookup else ():
-            if concept not in isced:
-                isced.append(concept)
-    if isced:
-        isced_why = ""
-    elif not cert.nsf:
+        level, nqf, eqf_why = eqf(cert.level), vocab.qdr(cert.level), ""
+        nqf_why = f"no QDR concept is known for the French level {cert.level} (vocab/fr-nqf-qdr.csv: the QDR lists the pre-2019 levels only)"
+    b.isced = _isced(b)
+    if not cert.nsf:
         isced_why = "the fiche gives no NSF code to derive the ISCED-F field from"
-    elif lookup is None:
-        isced_why = "this build of rncp-ld has no NSF → ISCED-F table"
     else:
         codes = ", ".join(code.code for code in cert.nsf)
-        isced_why = f"no ISCED-F field is known for its NSF code(s) {codes}"
-    return _Levels(level, nqf, tuple(isced), eqf_why, nqf_why, isced_why)
-
-
-def _qdr(b: _Loq, level: int) -> tuple[URIRef, ...]:
-    """The QDR concepts of a French national framework level, if the vocabularies know them."""
-    vocab = b.ctx.vocabularies
-    lookup = getattr(vocab, "qdr", None)  # Vocabularies.qdr: French level → QDR (vocab table)
-    if lookup is None:
-        return ()
-    found = lookup(level)
-    if found is None:
-        return ()
-    return (found,) if isinstance(found, URIRef) else tuple(found)
+        isced_why = f"no ISCED-F field is known for its NSF code(s) {codes} (vocab/nsf-isced-f.csv)"
+    return _Levels(level, (nqf,) if nqf else (), tuple(b.isced), eqf_why, nqf_why, isced_why)
 
 
 def _classify(b: _Loq, node: URIRef, what: str, levels: _Levels, inherited: str = "") -> None:
@@ -261,7 +240,7 @@ def _classify(b: _Loq, node: URIRef, what: str, levels: _Levels, inherited: str 
         b.gap("loq-missing-nqf-level", node, what, inherited + levels.nqf_why)
     for concept in levels.isced:
         b.add(node, ELM.ISCEDFCode, concept)
-        b.concept(concept, ISCED_SCHEME)
+        b.concept(concept, ISCED_F_SCHEME)
     if not levels.isced:
         b.gap("loq-missing-isced-f-code", node, what, inherited + levels.isced_why)
 
@@ -347,6 +326,8 @@ def _block(b: _Loq, c: URIRef, block: Block, levels: _Levels) -> list[URIRef]:
     if block.capacities:
         outcomes += _group(b, iri, block.capacities)
     if not outcomes:
+        outcomes = _text_outcome(b, iri, "competence", block.competences_text)
+    if not outcomes:
         b.gap("loq-missing-learning-outcome", iri, what, "the fiche lists no competence for this block")
     if block.assessments_text and not block.assessments:
         _assessment(b, iri, 1, block.assessments_text)
@@ -363,10 +344,13 @@ def _assessment(b: _Loq, block: URIRef, index: int, text: str) -> None:
 
 
 # --- learning outcomes -----------------------------------------------------------------
+#
+# Same IRIs as the main graph (``{owner}/{kind}/{n}``, blank items skipped but counted) and as
+# the LOQ XML writer (``{owner}/{kind}/text`` when the fiche gives the outcomes as one text).
 
 
 def _note(b: _Loq, owner: URIRef, prop: URIRef, kind: str, text: str | None) -> None:
-    if text:
+    if text and text.strip():
         note = b.m.part(owner, kind, "text")
         b.add(owner, prop, note)
         b.add(note, RDF.type, ELM.Note)
@@ -374,22 +358,31 @@ def _note(b: _Loq, owner: URIRef, prop: URIRef, kind: str, text: str | None) -> 
 
 
 def _summary(b: _Loq, owner: URIRef, text: str | None) -> None:
-    """The outcomes as given, on the main graph's IRI (``{owner}/summary/text``)."""
+    """The outcomes as given (``{owner}/summary/text``)."""
     _note(b, owner, ELM.learningOutcomeSummary, "summary", text)
+
+
+def _outcome(b: _Loq, owner: URIRef, lo: URIRef, text: str) -> URIRef:
+    b.add(owner, ELM.learningOutcome, lo)
+    b.add(lo, RDF.type, ELM.LearningOutcome)
+    b.add(lo, DCTERMS.title, fr(text))
+    return lo
 
 
 def _outcomes(
     b: _Loq, owner: URIRef, kind: str, items: Iterable[str], node: URIRef | None = None
 ) -> list[URIRef]:
-    """Learning outcomes of ``owner``, minted under ``node`` (default ``owner``) as the main graph does."""
-    found = []
-    for index, item in enumerate(items, 1):
-        lo = b.m.part(node or owner, kind, index)
-        b.add(owner, ELM.learningOutcome, lo)
-        b.add(lo, RDF.type, ELM.LearningOutcome)
-        b.add(lo, DCTERMS.title, fr(item))
-        found.append(lo)
-    return found
+    """Learning outcomes of ``owner``, minted under ``node`` (default ``owner``)."""
+    return [
+        _outcome(b, owner, b.m.part(node or owner, kind, index), item)
+        for index, item in enumerate(items, 1)
+        if item.strip()
+    ]
+
+
+def _text_outcome(b: _Loq, owner: URIRef, kind: str, text: str | None) -> list[URIRef]:
+    """The fiche's outcome text as one outcome, when it gives no items."""
+    return [_outcome(b, owner, b.m.part(owner, kind, "text"), text)] if text and text.strip() else []
 
 
 def _group(b: _Loq, owner: URIRef, group: CapacityGroup) -> list[URIRef]:
@@ -409,13 +402,14 @@ def _outcomes_of_certification(b: _Loq, c: URIRef) -> list[URIRef]:
 
 
 def _outcomes_from_blocks(b: _Loq, c: URIRef, blocks: tuple[Block, ...], parts: list[list[URIRef]]) -> None:
-    """A certification without its own outcomes has those of its mandatory blocks."""
+    """A certification without its own outcomes has those of its mandatory blocks, else its
+    capacities text as one outcome."""
     found = [
         lo for block, outcomes in zip(blocks, parts, strict=True) if not block.optional for lo in outcomes
     ]
     for lo in found:
         b.add(c, ELM.learningOutcome, lo)
-    if not found:
+    if not found and not _text_outcome(b, c, "capacity", b.cert.capacities_text):
         why = "the fiche lists no capacity for the certification"
         why += " and no competence for its mandatory blocks" if blocks else " and has no block"
         b.gap("loq-missing-learning-outcome", c, f"certification {b.cert.number}", why)
