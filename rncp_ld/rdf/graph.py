@@ -252,8 +252,11 @@ def _concept(b: _Builder, iri: URIRef, scheme: str, code: Code, broader: URIRef 
     """A concept of one of our schemes: from the vocabularies when known, else from the fiche."""
     if b.describe_vocab(iri) or not b.ctx.first(iri):
         return
+    in_scheme = b.m.scheme(scheme)
     b.add(iri, RDF.type, SKOS.Concept)
-    b.add(iri, SKOS.inScheme, b.m.scheme(scheme))
+    b.add(iri, SKOS.inScheme, in_scheme)
+    if b.ctx.first(in_scheme):
+        b.add(in_scheme, RDF.type, SKOS.ConceptScheme)
     b.add(iri, SKOS.notation, Literal(code.code))
     b.text(iri, SKOS.prefLabel, code.label)
     if broader is not None:
@@ -268,6 +271,8 @@ def _isced(b: _Builder) -> list[URIRef]:
     vocab = b.ctx.vocabularies
     assert vocab is not None
     fields = list(dict.fromkeys(f for code in b.cert.nsf for f in vocab.isced(code.code)))
+    if fields and b.ctx.first(ISCED_F_SCHEME):
+        b.add(ISCED_F_SCHEME, RDF.type, SKOS.ConceptScheme)
     for field in fields:
         if b.ctx.first(field):
             b.add(field, RDF.type, SKOS.Concept)
@@ -333,7 +338,7 @@ def _organisation(b: _Builder, org: Organisation | Partner) -> URIRef:
             b.add(legal, RDF.type, ELM.LegalIdentifier)
             b.add(legal, SKOS.notation, Literal(org.siret))
             b.add(legal, DCTERMS.spatial, FRANCE)
-            b.add(legal, DCTERMS.type, Literal("SIRET"))
+            b.add(legal, ELM.schemeName, Literal("SIRET"))
     return iri
 
 
