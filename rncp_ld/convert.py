@@ -121,10 +121,12 @@ OUTPUT_FORMATS = (*FORMATS, "loq")
 """RDF formats, and ``loq``: the Europass qualification-upload XML (LOQ 3.1.0)."""
 
 PROFILES: dict[str, str] = {
-    "rncp": "rncp_ld.rdf.graph:fiche_triples",
-    "loq": "rncp_ld.rdf.loq:fiche_triples",
+    "rncp": "rncp_ld.rdf.graph:project",
+    "loq": "rncp_ld.rdf.loq:project",
 }
-"""Which triples an RDF output holds: the full RNCP graph, or its ELM-only LOQ projection."""
+"""Which triples an RDF output holds: the full RNCP graph, or its ELM-only LOQ projection.
+Each names a ``project(cert, ctx) -> (triples, issues)`` function; the issues (e.g. what the
+official LOQ shapes demand that the fiche lacks) are added to the report."""
 
 
 class Sink(Protocol):
@@ -135,7 +137,8 @@ class Sink(Protocol):
     count: int
 
     def start(self) -> None: ...
-    def fiche(self, cert: Certification) -> None: ...
+    def fiche(self, cert: Certification) -> list[Issue] | None:
+        """Write one fiche; return what is worth reporting about it (warnings)."""
     def end(self) -> None: ...
 
 
@@ -147,7 +150,9 @@ class RdfSink:
     def __init__(self, fmt: str, out: TextIO, ctx: Context, profile: str = "rncp") -> None:
         self.writer = writer(fmt, out)
         self.ctx = ctx
-        self.triples: Callable[[Certification, Context], list[Triple]] = _load(PROFILES, profile, "profile")
+        self.project: Callable[[Certification, Context], tuple[list[Triple], list[Issue]]] = _load(
+            PROFILES, profile, "profile"
+        )
 
     @property
     def count(self) -> int:
@@ -156,8 +161,10 @@ class RdfSink:
     def start(self) -> None:
         self.writer.start()
 
-    def fiche(self, cert: Certification) -> None:
-        self.writer.write(self.triples(cert, self.ctx))
+    def fiche(self, cert: Certification) -> list[Issue]:
+        triples, issues = self.project(cert, self.ctx)
+        self.writer.write(triples)
+        return issues
 
     def end(self) -> None:
         self.writer.end()
@@ -217,7 +224,7 @@ def convert(
         target.start()
         for cert in read_all(inputs, report, strict=strict):
             try:
-                target.fiche(cert)
+                report.issues.extend(target.fiche(cert) or ())
             except RncpLdError as error:
                 if strict:
                     raise

@@ -171,3 +171,12 @@ def test_keys_generate_refuses_a_bad_organisation_identifier(runner, tmp_path):
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
     assert "NTRFR-" in result.stderr and not (tmp_path / "key.pem").exists()
+
+
+def test_loq_profile_reports_what_the_official_shapes_demand_and_the_fiche_lacks(runner, tmp_path):
+    out = tmp_path / "loq.ttl"
+    result = runner.invoke(cli, ["convert", str(SEED), "--profile", "loq", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "fiche RNCP16575: warning: certifier 'Centre ressource AROBASE' has no elm:location" in result.stderr
+    assert "[loq-missing-organisation-location]" in result.stderr
+    assert "rncp:" not in out.read_text(encoding="utf-8").split("\n\n", 1)[1]

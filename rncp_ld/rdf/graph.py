@@ -29,10 +29,11 @@ from ..model import (
     Statistic,
 )
 from ..namespaces import ADMS, DCAT, DCTERMS, ELM, FOAF, PROV, RDF, RDFS, RNCP, ROV, SDO, SKOS, XSD
+from ..report import Issue
 from ..uris import Minter, eqf, escape
 from ..vocabularies import Vocabularies
 
-__all__ = ["Context", "Triple", "fiche_triples"]
+__all__ = ["Context", "Triple", "fiche_triples", "project"]
 
 Triple = tuple[URIRef, URIRef, Node]
 
@@ -148,6 +149,11 @@ class _Builder:
                 if self.ctx.first(node):
                     self.out.extend(vocab.describe(node))
         return True
+
+
+def project(cert: Certification, ctx: Context) -> tuple[list[Triple], list[Issue]]:
+    """The triples of one fiche, and nothing to report (the profile interface of convert)."""
+    return fiche_triples(cert, ctx), []
 
 
 def fiche_triples(cert: Certification, ctx: Context) -> list[Triple]:
@@ -273,18 +279,18 @@ def _isced(b: _Builder) -> list[URIRef]:
     fields = list(dict.fromkeys(f for code in b.cert.nsf for f in vocab.isced(code.code)))
     if fields and b.ctx.first(ISCED_F_SCHEME):
         b.add(ISCED_F_SCHEME, RDF.type, SKOS.ConceptScheme)
-    for field in fields:
-        if b.ctx.first(field):
-            b.add(field, RDF.type, SKOS.Concept)
-            b.add(field, SKOS.inScheme, ISCED_F_SCHEME)
-            b.add(field, SKOS.notation, Literal(field.rsplit("/", 1)[-1]))
+    for concept in fields:
+        if b.ctx.first(concept):
+            b.add(concept, RDF.type, SKOS.Concept)
+            b.add(concept, SKOS.inScheme, ISCED_F_SCHEME)
+            b.add(concept, SKOS.notation, Literal(concept.rsplit("/", 1)[-1]))
     return fields
 
 
 def _classifications(b: _Builder, c: URIRef) -> None:
     cert = b.cert
-    for field in b.isced:
-        b.add(c, ELM.ISCEDFCode, field)
+    for concept in b.isced:
+        b.add(c, ELM.ISCEDFCode, concept)
     for code in cert.nsf:
         iri = b.code("nsf", code.code)
         group = code.code[:3]
@@ -456,8 +462,8 @@ def _block(b: _Builder, c: URIRef, block: Block) -> None:
     if cert.level is not None:
         b.add(iri, ELM.EQFLevel, eqf(cert.level))
         b.add(iri, ELM.NQFLevel, b.m.level(cert.level))
-    for field in b.isced:
-        b.add(iri, ELM.ISCEDFCode, field)
+    for concept in b.isced:
+        b.add(iri, ELM.ISCEDFCode, concept)
     b.text(iri, RNCP.entryPrerequisites, block.entry_prerequisites)
     b.text(iri, RNCP.validationPrerequisites, block.validation_prerequisites)
     _summary(b, iri, block.competences_text)
