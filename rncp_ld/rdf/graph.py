@@ -519,12 +519,13 @@ def _registration(b: _Builder, c: URIRef, index: int, period: RegistrationPeriod
     b.date(node, DCAT.endDate, period.end)
     b.int(node, RNCP.registrationYears, period.years)
     if period.level:
-        level = period.level
-        b.add(
-            node,
-            RNCP.registeredLevel,
-            b.code("level", int(level)) if level.isdigit() else b.code("level_1969", level),
+        level = (
+            b.code("level", int(period.level))
+            if period.level.isdigit()
+            else b.code("level_1969", period.level)
         )
+        b.add(node, RNCP.registeredLevel, level)
+        b.describe_vocab(level)
     b.text(node, RNCP.registeredTitle, period.title)
     if period.act is not None and period.act in b.cert.legal_texts:
         b.add(node, RNCP.registeredBy, b.m.part(c, "legal-text", b.cert.legal_texts.index(period.act) + 1))
