@@ -294,6 +294,108 @@ def keys_generate(
     click.echo(f"wrote {key_path} and {cert_path}", err=True)
 
 
+@cli.command("issue")
+@click.argument("fiche", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the credentials (one sub-folder per candidate).",
+)
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The certifier's private key (PEM).",
+)
+@click.option(
+    "--cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The certifier's certificate (PEM), with its chain.",
+)
+@click.option("--passphrase-env", metavar="NAME", help="Environment variable holding the key's passphrase.")
+@click.option(
+    "--format",
+    "formats",
+    default="jsonld,xml",
+    show_default=True,
+    help="Comma-separated: jsonld (EDC, JAdES seal), xml (Europass XML, XAdES seal).",
+)
+@click.option(
+    "--issuer-config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file whose [issuer] table overrides the fiche's certifier (legal_name, siret, country, homepage).",
+)
+@click.option(
+    "--unsigned",
+    is_flag=True,
+    help="Write bare credentials for an external sealing service (no --key needed).",
+)
+@click.option(
+    "--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs of certifications and blocks."
+)
+@click.option(
+    "--no-render",
+    is_flag=True,
+    hidden=True,
+    help="Embed a placeholder instead of the rendered page (benchmarks only).",
+)
+def issue_command(
+    fiche: Path,
+    results: Path,
+    out_dir: Path,
+    key: Path | None,
+    cert: Path | None,
+    passphrase_env: str | None,
+    formats: str,
+    issuer_config: Path | None,
+    unsigned: bool,
+    base: str,
+    no_render: bool,
+) -> None:
+    """Issue a sealed Europass credential for each block a candidate acquired.
+
+    FICHE is the certification's fiche (legacy text, XML export or CSV zip); RESULTS the
+    jury's results CSV. Refused rows are reported and the others issued (exit code 1).
+    """
+    from .credentials.issuing import issue
+
+    shown = click.progressbar(length=0, label="issuing", file=sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = issue(
+            fiche,
+            results,
+            out_dir,
+            key=key,
+            cert=cert,
+            passphrase_env=passphrase_env,
+            formats=[f.strip() for f in formats.split(",") if f.strip()],
+            unsigned=unsigned,
+            issuer_config=issuer_config,
+            base=base,
+            render=not no_render,
+            on_credential=(lambda _: shown.update(1)) if shown else None,
+        )
+    except ConfigError as error:
+        raise RunError(str(error)) from None
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    finally:
+        if shown:
+            shown.render_finish()
+    for problem in report.issues:
+        click.echo(str(problem), err=True)
+    stats = report.stats
+    click.echo(
+        f"{stats.get('credentials-issued', 0)} issued, {stats.get('credentials-skipped', 0)} skipped (already issued), "
+        f"{stats.get('blocks-not-acquired', 0)} blocks not acquired, {len(report.errors)} errors → {out_dir}",
+        err=True,
+    )
+    sys.exit(0 if report.valid else 1)
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")
