@@ -68,8 +68,8 @@ SH_AND, SH_CLASS, SH_IN, SH_NOT, SH_OR, SH_VALUES = (
 
 Triple = tuple[Node, Node, Node]
 
-_TYPE = RDF.type
-_SUBCLASS = RDFS.subClassOf
+_TYPE = str(RDF.type)
+_SUBCLASS = str(RDFS.subClassOf)
 _EMPTY: dict[Node, Any] = {}
 _NONE: tuple[()] = ()
 
@@ -102,23 +102,29 @@ class Result(NamedTuple):
 class Data:
     """A data graph indexed for validation.
 
-    ``out[s][p]`` lists the objects of ``s`` for ``p`` (no duplicates); ``inv[p][o]`` lists
-    the subjects, for ``rdf:type``, ``rdfs:subClassOf`` and the predicates that the shapes
-    walk backwards. ``memo`` caches whether a node conforms to a shape.
+    ``out[s][p]`` lists the objects of ``s`` for predicate ``p`` (no duplicates), ``inv[p][o]``
+    the subjects, for the predicates that the shapes walk backwards; ``classes[s]`` lists the
+    classes of ``s``. Predicates and classes are plain strings, so that looking up an IRI of
+    the shapes graph in the data is a C-level string comparison (rdflib terms compare in
+    Python). ``memo`` caches whether a node conforms to a shape.
     """
 
-    __slots__ = ("_subclasses", "_supers", "inv", "memo", "out")
+    __slots__ = ("_subclasses", "_supers", "by_class", "classes", "inv", "memo", "out", "subclass_of")
 
     def __init__(
-        self, triples: Iterable[Triple], inverse: Iterable[Node] = (), *, unique: bool = False
+        self, triples: Iterable[Triple], inverse: Iterable[str] = (), *, unique: bool = False
     ) -> None:
-        out: dict[Node, dict[Node, list[Node]]] = {}
-        inv: dict[Node, dict[Node, list[Node]]] = {p: {} for p in (_TYPE, _SUBCLASS, *inverse)}
+        out: dict[Node, dict[str, list[Node]]] = {}
+        inv: dict[str, dict[Node, list[Node]]] = {p: {} for p in inverse}
+        classes: dict[Node, list[str]] = {}
+        by_class: dict[str, list[Node]] = {}
+        subclass_of: dict[str, list[str]] = {}
         if not unique:
             # Per-fiche graphs repeat the same triple objects (shared nodes, vocabulary closures):
             # drop those by identity here, equal copies below, list by list.
             triples = {id(t): t for t in triples}.values()
-        for s, p, o in triples:
+        for s, term, o in triples:
+            p = str(term)
             po = out.get(s)
             if po is None:
                 out[s] = {p: [o]}
@@ -128,6 +134,12 @@ class Data:
                     po[p] = [o]
                 else:
                     values.append(o)
+            if p == _TYPE:
+                c = str(o)
+                classes.setdefault(s, []).append(c)
+                by_class.setdefault(c, []).append(s)
+            elif p == _SUBCLASS:
+                subclass_of.setdefault(str(s), []).append(str(o))
             by_object = inv.get(p)
             if by_object is not None:
                 subjects = by_object.get(o)
@@ -136,66 +148,61 @@ class Data:
                 else:
                     subjects.append(s)
         if not unique:
-            for index in (*out.values(), *inv.values()):
+            for index in (*out.values(), *inv.values(), classes, by_class):
                 for key, values in index.items():
                     if len(values) > 1:
                         index[key] = list(dict.fromkeys(values))
         self.out = out
         self.inv = inv
+        self.classes = classes
+        self.by_class = by_class
+        self.subclass_of = subclass_of
         self.memo: dict[tuple[int, Node], bool] = {}
-        self._supers: dict[Node, set[Node]] = {}
-        self._subclasses: dict[Node, list[Node]] = {}
+        self._supers: dict[str, set[str]] = {}
+        self._subclasses: dict[str, list[str]] = {}
 
     @classmethod
-    def from_graph(cls, graph: Graph, inverse: Iterable[Node] = ()) -> Data:
+    def from_graph(cls, graph: Graph, inverse: Iterable[str] = ()) -> Data:
         """Index an rdflib graph (its triples are already unique)."""
         return cls(graph, inverse, unique=True)  # type: ignore[arg-type]
 
-    def objects(self, s: Node, p: Node) -> Sequence[Node]:
+    def objects(self, s: Node, p: str) -> Sequence[Node]:
         return self.out.get(s, _EMPTY).get(p, _NONE)  # type: ignore[no-any-return]
 
-    def subjects(self, p: Node, o: Node) -> Sequence[Node]:
-        return self.inv[p].get(o, _NONE)
-
-    def has_class(self, node: Node, cls: Node) -> bool:
+    def has_class(self, node: Node, cls: str) -> bool:
         """``node rdf:type/rdfs:subClassOf* cls`` in the data graph."""
-        types = self.out.get(node, _EMPTY).get(_TYPE)
+        types = self.classes.get(node)
         if not types:
             return False
         if cls in types:
             return True
-        if not self.inv[_SUBCLASS]:
+        if not self.subclass_of:
             return False
         return any(cls in self.superclasses(t) for t in types)
 
-    def superclasses(self, cls: Node) -> set[Node]:
+    def superclasses(self, cls: str) -> set[str]:
         """``cls`` and every class it is a ``rdfs:subClassOf*`` of."""
         found = self._supers.get(cls)
         if found is None:
             found, todo = {cls}, [cls]
             while todo:
-                for parent in self.objects(todo.pop(), _SUBCLASS):
+                for parent in self.subclass_of.get(todo.pop(), _NONE):
                     if parent not in found:
                         found.add(parent)
                         todo.append(parent)
             self._supers[cls] = found
         return found
 
-    def instances(self, cls: Node) -> list[Node]:
+    def instances(self, cls: str) -> list[Node]:
         """Subjects typed ``cls`` or one of its subclasses in the data graph."""
-        by_type = self.inv[_TYPE]
-        if not self.inv[_SUBCLASS]:
-            return list(by_type.get(cls, _NONE))
+        if not self.subclass_of:
+            return list(self.by_class.get(cls, _NONE))
         classes = self._subclasses.get(cls)
         if classes is None:
-            seen, todo = {cls}, [cls]
-            while todo:
-                for child in self.subjects(_SUBCLASS, todo.pop()):
-                    if child not in seen:
-                        seen.add(child)
-                        todo.append(child)
-            classes = self._subclasses[cls] = list(seen)
-        return [s for c in classes for s in by_type.get(c, _NONE)]
+            classes = self._subclasses[cls] = [
+                c for c in {*self.subclass_of, cls} if cls in self.superclasses(c)
+            ]
+        return list(dict.fromkeys(s for c in classes for s in self.by_class.get(c, _NONE)))
 
 
 # Paths
@@ -212,13 +219,13 @@ class _PathCompiler:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.inverse: set[Node] = set()
+        self.inverse: set[str] = set()
         """Predicates the compiled paths walk backwards."""
 
     def compile(self, node: Node, inverse: bool = False) -> PathFn:
         g = self.graph
         if isinstance(node, URIRef):
-            p = node
+            p = str(node)
             if inverse:
                 self.inverse.add(p)
                 return lambda data, f: data.inv[p].get(f, _NONE)
@@ -326,6 +333,8 @@ class Constraint(NamedTuple):
     check: Check
     message: str
     """Default message when the shape has no ``sh:message``."""
+    on_empty: bool = False
+    """The check can fail when there is no value node (``minCount``, ``hasValue``...)."""
 
 
 def _each(ok: Callable[[Node], bool]) -> Check:
@@ -358,16 +367,20 @@ def _datatype(dt: Node) -> Callable[[Node], bool]:
     if dt == RDFS.Datatype:
         return lambda v: isinstance(v, Literal) and v.datatype is not None
 
+    name = str(dt)
+    plain = dt == XSD.string
+    tagged = dt == RDF.langString
+
     def ok(v: Node) -> bool:
         if not isinstance(v, Literal):
             return False
         vdt = v.datatype
-        if vdt == dt:
-            return v.ill_typed is not True and isinstance(v.value, python)
         if vdt is None:
             if v.language is None:
-                return dt == XSD.string and isinstance(v.value, python)
-            return dt == RDF.langString and isinstance(v.value, python)
+                return plain and isinstance(v.value, python)
+            return tagged and isinstance(v.value, python)
+        if str(vdt) == name:  # a C-level comparison (rdflib terms compare in Python)
+            return v.ill_typed is not True and isinstance(v.value, python)
         return False
 
     return ok
@@ -383,9 +396,19 @@ _KINDS = {
 }
 
 
+_PLAIN_ORDER = (int, Decimal, float, date)
+"""Python types of literal values that compare like rdflib compares their literals."""
+
+
 def _compare(v: Node, bound: Literal) -> int | None:
     """pySHACL's comparison of a value node with a range bound: -1, 0, 1, or None when incomparable."""
-    if not isinstance(v, Literal) or isinstance(v.value, str) != isinstance(bound.value, str):
+    if not isinstance(v, Literal):
+        return None
+    value, limit = v.value, bound.value
+    kind = type(value)
+    if kind is type(limit) and kind in _PLAIN_ORDER and v.ill_typed is not True:
+        return 0 if value == limit else 1 if value > limit else -1
+    if isinstance(value, str) != isinstance(limit, str):
         return None
     try:
         if v.eq(bound):
@@ -568,6 +591,7 @@ class Shape:
         "path_node",
         "properties",
         "severity",
+        "skip_empty",
     )
 
     def __init__(self, node: Node, index: int) -> None:
@@ -581,6 +605,8 @@ class Shape:
         self.deactivated = False
         self.constraints: list[Constraint] = []
         self.properties: list[Shape] = []
+        self.skip_empty = True
+        """No constraint can fail without value nodes: a focus without values conforms."""
 
     def value_nodes(self, data: Data, focus: Node) -> Sequence[Node]:
         return self.path(data, focus) if self.path is not None else (focus,)
@@ -590,6 +616,8 @@ class Shape:
         if self.deactivated:
             return
         values = self.path(data, focus) if self.path is not None else (focus,)
+        if not values and self.skip_empty:
+            return
         for constraint in self.constraints:
             failures = constraint.check(data, focus, values)
             if failures:
@@ -622,6 +650,8 @@ class Shape:
 
     def _conforms(self, data: Data, focus: Node) -> bool:
         values = self.path(data, focus) if self.path is not None else (focus,)
+        if not values and self.skip_empty:
+            return True
         for constraint in self.constraints:
             if constraint.check(data, focus, values):
                 return False
@@ -639,7 +669,7 @@ class Program:
     """Compiled shapes: the root shapes with their targets, ready to validate data graphs."""
 
     def __init__(
-        self, roots: list[tuple[Shape, Targets]], inverse: frozenset[Node], shapes: dict[Node, Shape]
+        self, roots: list[tuple[Shape, Targets]], inverse: frozenset[str], shapes: dict[Node, Shape]
     ) -> None:
         self.roots = roots
         self.inverse = inverse
@@ -726,7 +756,7 @@ class _Compiler:
         self.shapes: dict[Node, Shape] = {}
         self.building: list[Node] = []
         self.counter = itertools.count()
-        self.objects_of: set[Node] = set()
+        self.objects_of: set[str] = set()
         class_types = {RDFS.Class, OWL.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}
         self.implicit = {
             s
@@ -748,11 +778,11 @@ class _Compiler:
     def targets(self, node: Node) -> Targets:
         g = self.g
         nodes = tuple(g.objects(node, SH.targetNode))
-        classes = tuple(g.objects(node, SH.targetClass))
+        classes = tuple(str(c) for c in g.objects(node, SH.targetClass))
         if node in self.implicit:
-            classes = (*classes, node)
-        subjects_of = tuple(g.objects(node, SH.targetSubjectsOf))
-        objects_of = tuple(g.objects(node, SH.targetObjectsOf))
+            classes = (*classes, str(node))
+        subjects_of = tuple(str(p) for p in g.objects(node, SH.targetSubjectsOf))
+        objects_of = tuple(str(p) for p in g.objects(node, SH.targetObjectsOf))
         self.objects_of.update(objects_of)
 
         if classes and not (nodes or subjects_of or objects_of) and len(classes) == 1:
@@ -826,7 +856,7 @@ class _Compiler:
 
         for cls in g.objects(node, SH_CLASS):
 
-            def instance_of(data: Data, f: Node, values: Sequence[Node], c: Node = cls) -> list[Failure]:
+            def instance_of(data: Data, f: Node, values: Sequence[Node], c: str = str(cls)) -> list[Failure]:
                 return [(v, None, None) for v in values if isinstance(v, Literal) or not data.has_class(v, c)]
 
             add(
@@ -864,6 +894,7 @@ class _Compiler:
             if not child.is_property:
                 raise ShapesError(f"{_n3(prop)}, the sh:property of {_n3(node)}, has no sh:path")
             shape.properties.append(child)
+        shape.skip_empty = not any(c.on_empty for c in shape.constraints)
         return shape
 
     def _counts(self, node: Node, shape: Shape) -> None:
@@ -875,6 +906,7 @@ class _Compiler:
                     SH.MinCountConstraintComponent,
                     lambda data, f, values, n=low: [(None, None, None)] if len(values) < n else [],
                     f"Less than {low} values",
+                    on_empty=True,
                 )
             )
         high = self._int(node, SH.maxCount)
@@ -969,7 +1001,7 @@ class _Compiler:
         g, add = self.g, shape.constraints.append
         for p in g.objects(node, SH.equals):
 
-            def equals(data: Data, f: Node, values: Sequence[Node], p: Node = p) -> list[Failure]:
+            def equals(data: Data, f: Node, values: Sequence[Node], p: str = str(p)) -> list[Failure]:
                 others = data.objects(f, p)
                 if len(values) == len(others) and set(values) == set(others):
                     return []
@@ -978,10 +1010,17 @@ class _Compiler:
                     (o, None, None) for o in others if o not in mine
                 ]
 
-            add(Constraint(SH.EqualsConstraintComponent, equals, f"Values differ from those of {_n3(p)}"))
+            add(
+                Constraint(
+                    SH.EqualsConstraintComponent,
+                    equals,
+                    f"Values differ from those of {_n3(p)}",
+                    on_empty=True,
+                )
+            )
         for p in g.objects(node, SH.disjoint):
 
-            def disjoint(data: Data, f: Node, values: Sequence[Node], p: Node = p) -> list[Failure]:
+            def disjoint(data: Data, f: Node, values: Sequence[Node], p: str = str(p)) -> list[Failure]:
                 others = data.objects(f, p)
                 if not others:
                     return []
@@ -996,7 +1035,9 @@ class _Compiler:
                 add(
                     Constraint(
                         component,
-                        lambda data, f, values, o=other, s=strict: _ordered(values, data.objects(f, o), s),
+                        lambda data, f, values, o=str(other), s=strict: _ordered(
+                            values, data.objects(f, o), s
+                        ),
                         f"Value is not {op} the values of {_n3(other)}",
                     )
                 )
@@ -1091,6 +1132,7 @@ class _Compiler:
                             [(None, None, None)] if c(data, values) < n else []
                         ),
                         f"Less than {low} values conform to {label}",
+                        on_empty=True,
                     )
                 )
 
@@ -1102,6 +1144,7 @@ class _Compiler:
                     SH.HasValueConstraintComponent,
                     lambda data, f, values, hv=value: [] if hv in values else [(None, None, None)],
                     f"Missing the value {_n3(value)}",
+                    on_empty=True,
                 )
             )
         for members in g.objects(node, SH_IN):
@@ -1116,11 +1159,14 @@ class _Compiler:
         if isinstance(closed, Literal) and closed.value is True:
             ignored = {p for lst in g.objects(node, SH.ignoredProperties) for p in _items(g, lst)}
             allowed_p = frozenset(
-                ignored | {p for prop in g.objects(node, SH.property) for p in g.objects(prop, SH.path)}
+                str(p)
+                for p in ignored
+                | {p for prop in g.objects(node, SH.property) for p in g.objects(prop, SH.path)}
+                if isinstance(p, URIRef)
             )
 
             def closed_check(
-                data: Data, f: Node, values: Sequence[Node], allowed: frozenset[Node] = allowed_p
+                data: Data, f: Node, values: Sequence[Node], allowed: frozenset[str] = allowed_p
             ) -> list[Failure]:
                 failures: list[Failure] = []
                 for v in values:
@@ -1130,7 +1176,7 @@ class _Compiler:
                         for o in objects:
                             if p == _TYPE and o == RDFS.Resource:
                                 continue
-                            failures.append((o, p, None))
+                            failures.append((o, URIRef(p), None))
                 return failures
 
             add(

@@ -42,8 +42,9 @@ class PyshaclProgram:
             graph = Graph()
             for s, po in data.out.items():
                 for p, objects in po.items():
+                    predicate = URIRef(p)
                     for o in objects:
-                        graph.add((s, p, o))
+                        graph.add((s, predicate, o))
         elif isinstance(data, Graph):
             graph = data
         else:

@@ -138,7 +138,9 @@ def validate(
         xsd_path = _loq_xsd(xsd, loq[0])
         schema, xsd_name = load_schema(xsd_path), str(xsd_path)
     shape_paths = tuple(str(s) for s in shapes)
-    shape_set = _shapes(shape_paths, base)
+    shape_set = load_shapes(shape_paths, base=base)
+    _SHAPES.clear()  # read afresh on each call; a forked worker inherits this one
+    _SHAPES[(shape_paths, Minter(base).base)] = shape_set
     if shape_set.fallback and on_notice:
         on_notice(
             f"shapes use {shape_set.fallback}, outside the SHACL Core subset of the rncp-ld engine: "
@@ -175,7 +177,7 @@ _SHAPES: dict[tuple[tuple[str, ...], str], Shapes] = {}
 
 
 def _shapes(paths: tuple[str, ...], base: str) -> Shapes:
-    """Shapes loaded once per process (a forked worker inherits them)."""
+    """The shapes of the current run: inherited by a forked worker, loaded by a spawned one."""
     key = (paths, Minter(base).base)
     if key not in _SHAPES:
         _SHAPES[key] = load_shapes(paths, base=base)
