@@ -10,6 +10,7 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
+import pyshacl
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
@@ -38,17 +39,15 @@ from rncp_ld.writers.edc_jsonld import (
 
 from conftest import SEED, SHARED, collect
 
-pyshacl = pytest.importorskip("pyshacl")
-pytest.importorskip("PIL")
-pytest.importorskip("pyld")
-
 ELM = Namespace("http://data.europa.eu/snb/model/elm/")
 CRED = Namespace("https://www.w3.org/2018/credentials#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")
 EDC = SHARED / "elm" / "rdf" / "ap" / "edc"
 CONTEXT_FILES = {
     "edc_context": [str(EDC / "edc-ap-context.jsonld")],
-    "credentials_v1": [str(SHARED / "elm" / "_external" / "w3c-credentials-context" / "credentials-v1.jsonld")],
+    "credentials_v1": [
+        str(SHARED / "elm" / "_external" / "w3c-credentials-context" / "credentials-v1.jsonld")
+    ],
 }
 ISSUED = datetime(2024, 7, 1, 9, 30, 15, 123456, tzinfo=timezone.utc)
 DECIDED = date(2024, 6, 28)
@@ -90,17 +89,31 @@ def result(cert, index, *, candidate=CAMILLE, decision=Decision.ACQUIRED, day=DE
 
 
 def block(cert, issuer, index=0, *, render=False, **changes):
-    arguments = dict(credential_id=BLOCK_ID.format(index + 1), certification=cert, block=cert.blocks[index],
-                     result=result(cert, index), issuer=issuer, issued=ISSUED, minter=Minter(), render=render)
+    arguments = dict(
+        credential_id=BLOCK_ID.format(index + 1),
+        certification=cert,
+        block=cert.blocks[index],
+        result=result(cert, index),
+        issuer=issuer,
+        issued=ISSUED,
+        minter=Minter(),
+        render=render,
+    )
     arguments.update(changes)
     return block_credential(**arguments)
 
 
 def full(cert, issuer, *, render=False, **changes):
-    arguments = dict(credential_id=FULL_ID, certification=cert,
-                     results=[result(cert, i) for i in range(len(cert.blocks))],
-                     part_ids=[BLOCK_ID.format(i + 1) for i in range(len(cert.blocks))],
-                     issuer=issuer, issued=ISSUED, minter=Minter(), render=render)
+    arguments = dict(
+        credential_id=FULL_ID,
+        certification=cert,
+        results=[result(cert, i) for i in range(len(cert.blocks))],
+        part_ids=[BLOCK_ID.format(i + 1) for i in range(len(cert.blocks))],
+        issuer=issuer,
+        issued=ISSUED,
+        minter=Minter(),
+        render=render,
+    )
     arguments.update(changes)
     return certification_credential(**arguments)
 
@@ -113,13 +126,16 @@ def validate(credential, contexts, shapes):
 
 # SHACL conformance
 
+
 @pytest.mark.parametrize("index", [0, 1, 2])
 def test_block_credential_conforms_to_the_edc_shapes(cert, issuer, contexts, shapes, index):
     conforms, text, _ = validate(block(cert, issuer, index, render=index == 0), contexts, shapes)
     assert conforms, text
 
 
-def test_certification_credential_conforms_and_has_the_block_achievements_as_parts(cert, issuer, contexts, shapes):
+def test_certification_credential_conforms_and_has_the_block_achievements_as_parts(
+    cert, issuer, contexts, shapes
+):
     credential = full(cert, issuer, render=True)
     conforms, text, graph = validate(credential, contexts, shapes)
     assert conforms, text
@@ -175,6 +191,7 @@ def test_several_assessment_methods_are_parts_of_one_specification(cert, issuer,
 
 # Content
 
+
 def test_content_of_a_block_credential(cert, issuer, contexts):
     credential = block(cert, issuer, 0)
     graph = to_graph(credential, contexts)
@@ -193,7 +210,9 @@ def test_content_of_a_block_credential(cert, issuer, contexts):
     assert (specification, RDF.type, ELM.Qualification) in graph
     assert (specification, ELM.isPartialQualification, Literal(True)) in graph
     assert graph.value(specification, DCTERMS.title) == Literal(cert.blocks[0].title, lang="fr")
-    code = graph.value(graph.value(specification, URIRef("http://www.w3.org/ns/adms#identifier")), SKOS.notation)
+    code = graph.value(
+        graph.value(specification, URIRef("http://www.w3.org/ns/adms#identifier")), SKOS.notation
+    )
     assert str(code) == "RNCP16575BC01"
     outcomes = list(graph.objects(specification, ELM.learningOutcome))
     expected = len(cert.blocks[0].competences) + len(cert.blocks[0].capacities.items)
@@ -224,22 +243,37 @@ def test_no_key_is_dropped_by_the_contexts(cert, issuer, contexts):
     """Every key of the document is a term of the two contexts (JSON-LD drops unknown keys silently)."""
     from pyld import jsonld
 
-    language_maps = {"title", "description", "legalName", "givenName", "familyName", "fullName",
-                     "noteLiteral", "prefLabel", "schemeAgency"}
+    language_maps = {
+        "title",
+        "description",
+        "legalName",
+        "givenName",
+        "familyName",
+        "fullName",
+        "noteLiteral",
+        "prefLabel",
+        "schemeAgency",
+    }
 
     def keys(node):
         if isinstance(node, list):
             return sum(keys(item) for item in node)
         if not isinstance(node, dict):
             return 0
-        return sum(1 + (0 if k in language_maps else keys(v)) for k, v in node.items()
-                   if k not in ("@context", "id", "type"))
+        return sum(
+            1 + (0 if k in language_maps else keys(v))
+            for k, v in node.items()
+            if k not in ("@context", "id", "type")
+        )
 
     def properties(node):
         if isinstance(node, list):
             return sum(properties(item) for item in node)
-        return sum(1 + sum(properties(v) for v in values if isinstance(v, dict) and "@value" not in v)
-                   for k, values in node.items() if not k.startswith("@"))
+        return sum(
+            1 + sum(properties(v) for v in values if isinstance(v, dict) and "@value" not in v)
+            for k, values in node.items()
+            if not k.startswith("@")
+        )
 
     for credential in (block(cert, issuer), full(cert, issuer)):
         expanded = jsonld.expand(copy.deepcopy(credential), {"documentLoader": document_loader(contexts)})
@@ -278,13 +312,34 @@ def test_identifiers_are_deterministic_and_derived_from_the_credential_id(cert, 
 
     walk(credential)
     own = BLOCK_ID.format(1)
-    allowed = (own + "#", "https://w3id.org/rncp-ld/id/", "http://data.europa.eu/", "http://publications.europa.eu/",
-               "https://www.francecompetences.fr/", "mailto:")
+    allowed = (
+        own + "#",
+        "https://w3id.org/rncp-ld/id/",
+        "http://data.europa.eu/",
+        "http://publications.europa.eu/",
+        "https://www.francecompetences.fr/",
+        "mailto:",
+    )
     assert all(i == own or i.startswith(allowed) for i in ids), ids
-    assert {i for i in ids if i.startswith(own + "#")} >= {f"{own}#{n}" for n in (
-        "subject", "contact", "achievement", "awarding", "assessment", "grade", "display", "display-fr", "page-1")}
+    assert {i for i in ids if i.startswith(own + "#")} >= {
+        f"{own}#{n}"
+        for n in (
+            "subject",
+            "contact",
+            "achievement",
+            "awarding",
+            "assessment",
+            "grade",
+            "display",
+            "display-fr",
+            "page-1",
+        )
+    }
     other = block(cert, issuer, 0, credential_id="urn:uuid:00000000-0000-4000-8000-000000000000")
-    assert other["credentialSubject"]["hasClaim"]["id"] == "urn:uuid:00000000-0000-4000-8000-000000000000#achievement"
+    assert (
+        other["credentialSubject"]["hasClaim"]["id"]
+        == "urn:uuid:00000000-0000-4000-8000-000000000000#achievement"
+    )
 
 
 def test_same_inputs_give_the_same_json_text_with_the_rendered_page(cert, issuer):
@@ -305,6 +360,7 @@ def test_issued_is_normalised_to_utc_seconds(cert, issuer):
 
 
 # Refusals
+
 
 def test_refuses_what_cannot_be_a_credential(cert, issuer):
     with pytest.raises(ValueError, match="non acquis"):
@@ -328,11 +384,20 @@ def test_refuses_what_cannot_be_a_credential(cert, issuer):
 
 # Issuer
 
+
 def test_issuer_comes_from_the_first_certifier_and_can_be_overridden(cert, contexts, shapes):
     plain = issuer_from(cert, None, ORG_ID)
-    assert (plain.legal_name, plain.siret, plain.country, plain.homepage) == ("Centre ressource AROBASE", None, "FR", None)
-    overridden = issuer_from(cert, {"legal_name": "AROBASE SAS", "siret": "81738914100012",
-                                    "homepage": "https://arobase.example.fr/"}, ORG_ID)
+    assert (plain.legal_name, plain.siret, plain.country, plain.homepage) == (
+        "Centre ressource AROBASE",
+        None,
+        "FR",
+        None,
+    )
+    overridden = issuer_from(
+        cert,
+        {"legal_name": "AROBASE SAS", "siret": "81738914100012", "homepage": "https://arobase.example.fr/"},
+        ORG_ID,
+    )
     credential = block(cert, overridden)
     node = credential["issuer"]
     assert node["id"] == "https://w3id.org/rncp-ld/id/org/siret/81738914100012"
@@ -353,23 +418,32 @@ def test_issuer_values_are_checked(cert):
         issuer_from(cert, {"name": "x"}, ORG_ID)
     with pytest.raises(ConfigError, match="names no certifier"):
         issuer_from(dataclasses.replace(cert, certifiers=()), None, ORG_ID)
-    assert Issuer(legal_name="X", siret=None, country="BE", eidas_identifier="VATBE-0123456789").country == "BE"
+    assert (
+        Issuer(legal_name="X", siret=None, country="BE", eidas_identifier="VATBE-0123456789").country == "BE"
+    )
 
 
 def test_load_issuer_config(tmp_path):
     good = tmp_path / "issuer.toml"
-    good.write_text('[issuer]\nlegal_name = "Centre ressource AROBASE"\nsiret = "81738914100012"\n'
-                    'country = "FR"\nhomepage = "https://www.example.fr"\n\n[seal]\nkey = "k.pem"\n', encoding="utf-8")
-    assert load_issuer_config(good) == {"legal_name": "Centre ressource AROBASE", "siret": "81738914100012",
-                                        "country": "FR", "homepage": "https://www.example.fr"}
+    good.write_text(
+        '[issuer]\nlegal_name = "Centre ressource AROBASE"\nsiret = "81738914100012"\n'
+        'country = "FR"\nhomepage = "https://www.example.fr"\n\n[seal]\nkey = "k.pem"\n',
+        encoding="utf-8",
+    )
+    assert load_issuer_config(good) == {
+        "legal_name": "Centre ressource AROBASE",
+        "siret": "81738914100012",
+        "country": "FR",
+        "homepage": "https://www.example.fr",
+    }
     cases = {
         'legal_name = "x"\n': "no [issuer] table",
         '[issuer]\nsiret = "123"\n': "issuer.siret: SIRET '123' is not 14 digits",
         '[issuer]\ncountry = "XX"\n': "issuer.country: unknown country 'XX'",
         '[issuer]\nhomepage = "ftp://x.fr"\n': "issuer.homepage",
-        '[issuer]\nsiret = 81738914100012\n': "issuer.siret: siret must be a string, not int",
+        "[issuer]\nsiret = 81738914100012\n": "issuer.siret: siret must be a string, not int",
         '[issuer]\nlegalname = "x"\n': "unknown issuer setting 'legalname'",
-        '[issuer\n': "not valid TOML",
+        "[issuer\n": "not valid TOML",
     }
     for text, message in cases.items():
         path = tmp_path / "bad.toml"
@@ -382,6 +456,7 @@ def test_load_issuer_config(tmp_path):
 
 
 # Contexts
+
 
 def test_contexts_are_never_fetched(contexts):
     loader = document_loader(contexts)
@@ -417,13 +492,27 @@ def test_credentials_from_the_sample_results_plan(cert, contexts, shapes):
     built = []
     for item in planned.credentials:
         if item.full:
-            credential = certification_credential(credential_id=item.id, certification=cert, results=item.results,
-                                                  part_ids=item.parts, issuer=issuer, issued=issued,
-                                                  minter=Minter(), render=False)
+            credential = certification_credential(
+                credential_id=item.id,
+                certification=cert,
+                results=item.results,
+                part_ids=item.parts,
+                issuer=issuer,
+                issued=issued,
+                minter=Minter(),
+                render=False,
+            )
         else:
-            credential = block_credential(credential_id=item.id, certification=cert, block=item.block,
-                                          result=item.results[0], issuer=issuer, issued=issued, minter=Minter(),
-                                          render=False)
+            credential = block_credential(
+                credential_id=item.id,
+                certification=cert,
+                block=item.block,
+                result=item.results[0],
+                issuer=issuer,
+                issued=issued,
+                minter=Minter(),
+                render=False,
+            )
         built.append(credential)
     assert any(item.full for item in planned.credentials)
     full_credential = next(c for c, item in zip(built, planned.credentials, strict=True) if item.full)
@@ -432,6 +521,7 @@ def test_credentials_from_the_sample_results_plan(cert, contexts, shapes):
 
 
 # Fiches of the France compétences XML export
+
 
 @pytest.fixture(scope="module")
 def xml_fiches():
@@ -446,13 +536,31 @@ def test_credentials_of_xml_fiches_conform(xml_fiches, contexts, shapes):
     someone = Candidate("X-1", "Zoé", "N'Diaye", date(1999, 12, 31), "zoe@example.org")
     for number, fiche in xml_fiches.items():
         issuer = issuer_from(fiche, None, f"NTRFR-{fiche.certifiers[0].siret[:9]}")
-        results = [BlockResult(someone, number, b.code, Decision.ACQUIRED, DECIDED, "VAE") for b in fiche.blocks]
+        results = [
+            BlockResult(someone, number, b.code, Decision.ACQUIRED, DECIDED, "VAE") for b in fiche.blocks
+        ]
         parts = [f"urn:uuid:00000000-0000-4000-8000-{i:012d}" for i in range(len(results))]
         credentials = [
-            block_credential(credential_id=parts[0], certification=fiche, block=fiche.blocks[0], result=results[0],
-                             issuer=issuer, issued=ISSUED, minter=Minter(), render=False),
-            certification_credential(credential_id=FULL_ID, certification=fiche, results=results, part_ids=parts,
-                                     issuer=issuer, issued=ISSUED, minter=Minter(), render=len(results) > 5),
+            block_credential(
+                credential_id=parts[0],
+                certification=fiche,
+                block=fiche.blocks[0],
+                result=results[0],
+                issuer=issuer,
+                issued=ISSUED,
+                minter=Minter(),
+                render=False,
+            ),
+            certification_credential(
+                credential_id=FULL_ID,
+                certification=fiche,
+                results=results,
+                part_ids=parts,
+                issuer=issuer,
+                issued=ISSUED,
+                minter=Minter(),
+                render=len(results) > 5,
+            ),
         ]
         assert credentials[0]["issuer"]["registration"]["notation"] == fiche.certifiers[0].siret
         for credential in credentials:
@@ -461,8 +569,13 @@ def test_credentials_of_xml_fiches_conform(xml_fiches, contexts, shapes):
 
 
 def test_fiche_web_sites_become_homepages_when_they_are_urls(cert):
-    for website, homepage in (("www.arobase.fr", "https://www.arobase.fr"),
-                              ("https://www.interieur.gouv.fr/Accueil", "https://www.interieur.gouv.fr/Accueil"),
-                              ("voir le site", None), ("", None)):
+    for website, homepage in (
+        ("www.arobase.fr", "https://www.arobase.fr"),
+        ("https://www.interieur.gouv.fr/Accueil", "https://www.interieur.gouv.fr/Accueil"),
+        ("voir le site", None),
+        ("", None),
+    ):
         certifier = dataclasses.replace(cert.certifiers[0], website=website)
-        assert issuer_from(dataclasses.replace(cert, certifiers=(certifier,)), None, ORG_ID).homepage == homepage
+        assert (
+            issuer_from(dataclasses.replace(cert, certifiers=(certifier,)), None, ORG_ID).homepage == homepage
+        )

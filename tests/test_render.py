@@ -7,12 +7,10 @@ import zlib
 from datetime import date
 
 import pytest
+from PIL import Image, ImageChops, ImageDraw
 
-PIL = pytest.importorskip("PIL")
-from PIL import Image, ImageChops, ImageDraw  # noqa: E402
-
-from rncp_ld.credentials import render  # noqa: E402
-from rncp_ld.credentials.render import (  # noqa: E402
+from rncp_ld.credentials import render
+from rncp_ld.credentials.render import (
     CONTENT_BOX,
     PAGE_SIZE,
     french_date,
@@ -87,12 +85,14 @@ def test_same_inputs_same_bytes_even_after_the_caches_are_cleared():
 
 def test_the_page_changes_with_what_it_shows():
     base = image(render_page(**PAGE))
-    for change in ({"competences": (*COMPETENCES[:2], "Gère du personnel en insertion")},
-                   {"candidate": "Camille Lefevre-Oeuvray"},
-                   {"date": date(2024, 6, 29)},
-                   {"credential_id": "urn:uuid:other"},
-                   {"title": "Un autre bloc"},
-                   {"certifier": "Autre certificateur"}):
+    for change in (
+        {"competences": (*COMPETENCES[:2], "Gère du personnel en insertion")},
+        {"candidate": "Camille Lefevre-Oeuvray"},
+        {"date": date(2024, 6, 29)},
+        {"credential_id": "urn:uuid:other"},
+        {"title": "Un autre bloc"},
+        {"certifier": "Autre certificateur"},
+    ):
         other = image(render_page(**{**PAGE, **change}))
         assert ImageChops.difference(base, other).getbbox() is not None, change
 
@@ -128,26 +128,40 @@ def test_long_lists_shrink_then_continue_on_further_pages(frame_only):
 
 def test_overlong_texts_are_wrapped_cut_or_shrunk_never_outside(frame_only):
     huge = " ".join(["compétence-interminable"] * 400)
-    pages = render_pages(**{
-        **PAGE,
-        "competences": (huge, "x" * 500, *COMPETENCES),
-        "candidate": "Marie-Thérèse Anne-Sophie de La Rochefoucauld-Montmorency d'Épinay-Saint-Luc " * 2,
-        "certifier": "Très long nom d'organisme certificateur " * 6,
-        "title": "Titre de bloc extrêmement long " * 10,
-        "certification_title": "Intitulé de certification " * 12,
-        "credential_id": "urn:uuid:" + "0" * 300,
-    })
+    pages = render_pages(
+        **{
+            **PAGE,
+            "competences": (huge, "x" * 500, *COMPETENCES),
+            "candidate": "Marie-Thérèse Anne-Sophie de La Rochefoucauld-Montmorency d'Épinay-Saint-Luc " * 2,
+            "certifier": "Très long nom d'organisme certificateur " * 6,
+            "title": "Titre de bloc extrêmement long " * 10,
+            "certification_title": "Intitulé de certification " * 12,
+            "credential_id": "urn:uuid:" + "0" * 300,
+        }
+    )
     for png in pages:
         assert ImageChops.difference(outside_content(image(png)), frame_only).getbbox() is None
 
 
 def test_certification_page():
-    page = render_page(**{**PAGE, "kind": "certification", "code": "RNCP16575",
-                          "title": PAGE["certification_title"],
-                          "competences": ["RNCP16575BC01 — Etude et veille", "RNCP16575BC02 — Conduite"]})
+    page = render_page(
+        **{
+            **PAGE,
+            "kind": "certification",
+            "code": "RNCP16575",
+            "title": PAGE["certification_title"],
+            "competences": ["RNCP16575BC01 — Etude et veille", "RNCP16575BC02 — Conduite"],
+        }
+    )
     assert image(page).size == PAGE_SIZE
-    assert page != render_page(**{**PAGE, "code": "RNCP16575", "title": PAGE["certification_title"],
-                                  "competences": ["RNCP16575BC01 — Etude et veille", "RNCP16575BC02 — Conduite"]})
+    assert page != render_page(
+        **{
+            **PAGE,
+            "code": "RNCP16575",
+            "title": PAGE["certification_title"],
+            "competences": ["RNCP16575BC01 — Etude et veille", "RNCP16575BC02 — Conduite"],
+        }
+    )
     with pytest.raises(ValueError, match="kind"):
         render_page(**{**PAGE, "kind": "diploma"})
 
