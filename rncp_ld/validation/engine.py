@@ -70,7 +70,7 @@ Triple = tuple[Node, Node, Node]
 
 _TYPE = str(RDF.type)
 _SUBCLASS = str(RDFS.subClassOf)
-_EMPTY: dict[Node, Any] = {}
+_EMPTY: dict[str, Any] = {}
 _NONE: tuple[()] = ()
 
 
@@ -112,7 +112,7 @@ class Data:
     __slots__ = ("_subclasses", "_supers", "by_class", "classes", "inv", "memo", "out", "subclass_of")
 
     def __init__(
-        self, triples: Iterable[Triple], inverse: Iterable[str] = (), *, unique: bool = False
+        self, triples: Iterable[Triple] | Graph, inverse: Iterable[str] = (), *, unique: bool = False
     ) -> None:
         out: dict[Node, dict[str, list[Node]]] = {}
         inv: dict[str, dict[Node, list[Node]]] = {p: {} for p in inverse}
@@ -122,7 +122,7 @@ class Data:
         if not unique:
             # Per-fiche graphs repeat the same triple objects (shared nodes, vocabulary closures):
             # drop those by identity here, equal copies below, list by list.
-            triples = {id(t): t for t in triples}.values()
+            triples = list({id(t): t for t in triples}.values())
         for s, term, o in triples:
             p = str(term)
             po = out.get(s)
@@ -148,7 +148,8 @@ class Data:
                 else:
                     subjects.append(s)
         if not unique:
-            for index in (*out.values(), *inv.values(), classes, by_class):
+            indexes: list[dict[Any, list[Any]]] = [*out.values(), *inv.values(), classes, by_class]
+            for index in indexes:
                 for key, values in index.items():
                     if len(values) > 1:
                         index[key] = list(dict.fromkeys(values))
@@ -164,10 +165,11 @@ class Data:
     @classmethod
     def from_graph(cls, graph: Graph, inverse: Iterable[str] = ()) -> Data:
         """Index an rdflib graph (its triples are already unique)."""
-        return cls(graph, inverse, unique=True)  # type: ignore[arg-type]
+        return cls(graph, inverse, unique=True)
 
     def objects(self, s: Node, p: str) -> Sequence[Node]:
-        return self.out.get(s, _EMPTY).get(p, _NONE)  # type: ignore[no-any-return]
+        values: Sequence[Node] = self.out.get(s, _EMPTY).get(p, _NONE)
+        return values
 
     def has_class(self, node: Node, cls: str) -> bool:
         """``node rdf:type/rdfs:subClassOf* cls`` in the data graph."""
@@ -304,14 +306,14 @@ def _path_sparql(graph: Graph, node: Node, top: bool = False) -> str:
         if kind == SH.alternativePath:
             text = "|".join(_path_sparql(graph, n) for n in Collection(graph, inner))
             return text if top else f"({text})"
-        suffix = _PATH_KINDS.get(kind)
+        suffix = _PATH_KINDS.get(kind) if isinstance(kind, URIRef) else None
         if suffix:
             text = _path_sparql(graph, inner)
             return (f"({text})" if text.startswith("^") else text) + suffix
     return _n3(node)
 
 
-_PATH_KINDS = {
+_PATH_KINDS: dict[URIRef, str] = {
     SH.inversePath: "^",
     SH.alternativePath: "|",
     SH.zeroOrMorePath: "*",
@@ -342,6 +344,58 @@ def _each(ok: Callable[[Node], bool]) -> Check:
 
     def check(data: Data, focus: Node, values: Sequence[Node]) -> list[Failure]:
         return [(v, None, None) for v in values if not ok(v)]
+
+    return check
+
+
+_NO_VALUE: list[Failure] = [(None, None, None)]
+"""The one failure of a focus node (no value node: counts, ``hasValue``)."""
+
+
+def _count(n: int, *, at_least: bool) -> Check:
+    def check(data: Data, focus: Node, values: Sequence[Node]) -> list[Failure]:
+        return _NO_VALUE if (len(values) < n if at_least else len(values) > n) else []
+
+    return check
+
+
+def _has_value(value: Node) -> Check:
+    def check(data: Data, focus: Node, values: Sequence[Node]) -> list[Failure]:
+        return [] if value in values else _NO_VALUE
+
+    return check
+
+
+def _kind_of(types: tuple[type, ...]) -> Callable[[Node], bool]:
+    return lambda v: isinstance(v, types)
+
+
+def _length(n: int, *, at_least: bool) -> Callable[[Node], bool]:
+    """pySHACL's string length: blank nodes fail, ``minLength 0`` passes everything."""
+    if at_least:
+        return lambda v: n == 0 or (not isinstance(v, BNode) and len(str(v)) >= n)
+    return lambda v: not isinstance(v, BNode) and len(str(v)) <= n
+
+
+def _matches(rx: re.Pattern[str]) -> Callable[[Node], bool]:
+    return lambda v: not isinstance(v, BNode) and rx.search(str(v)) is not None
+
+
+def _pair_order(other: str, strict: bool) -> Check:
+    def check(data: Data, focus: Node, values: Sequence[Node]) -> list[Failure]:
+        return _ordered(values, data.objects(focus, other), strict)
+
+    return check
+
+
+def _qualified(target: Shape, siblings: list[Shape], n: int, *, at_least: bool) -> Check:
+    """Values conforming to ``target`` and to no sibling shape, counted against ``n``."""
+
+    def check(data: Data, focus: Node, values: Sequence[Node]) -> list[Failure]:
+        count = sum(
+            1 for v in values if target.conforms(data, v) and not any(s.conforms(data, v) for s in siblings)
+        )
+        return _NO_VALUE if (count < n if at_least else count > n) else []
 
     return check
 
@@ -386,7 +440,7 @@ def _datatype(dt: Node) -> Callable[[Node], bool]:
     return ok
 
 
-_KINDS = {
+_KINDS: dict[URIRef, tuple[type, ...]] = {
     SH.IRI: (URIRef,),
     SH.BlankNode: (BNode,),
     SH.Literal: (Literal,),
@@ -873,13 +927,13 @@ class _Compiler:
                 )
             )
         for kind in g.objects(node, SH.nodeKind):
-            if kind not in _KINDS:
+            types = _KINDS.get(kind) if isinstance(kind, URIRef) else None
+            if types is None:
                 raise ShapesError(f"{_n3(node)}: unknown sh:nodeKind {_n3(kind)}")
-            types = _KINDS[kind]
             add(
                 Constraint(
                     SH.NodeKindConstraintComponent,
-                    _each(lambda v, t=types: isinstance(v, t)),
+                    _each(_kind_of(types)),
                     f"Value is not of node kind {_n3(kind)}",
                 )
             )
@@ -904,7 +958,7 @@ class _Compiler:
             add(
                 Constraint(
                     SH.MinCountConstraintComponent,
-                    lambda data, f, values, n=low: [(None, None, None)] if len(values) < n else [],
+                    _count(low, at_least=True),
                     f"Less than {low} values",
                     on_empty=True,
                 )
@@ -914,7 +968,7 @@ class _Compiler:
             add(
                 Constraint(
                     SH.MaxCountConstraintComponent,
-                    lambda data, f, values, n=high: [(None, None, None)] if len(values) > n else [],
+                    _count(high, at_least=False),
                     f"More than {high} values",
                 )
             )
@@ -944,7 +998,7 @@ class _Compiler:
             add(
                 Constraint(
                     SH.MinLengthConstraintComponent,
-                    _each(lambda v, n=low: n == 0 or (not isinstance(v, BNode) and len(str(v)) >= n)),
+                    _each(_length(low, at_least=True)),
                     f"String length is less than {low}",
                 )
             )
@@ -953,17 +1007,18 @@ class _Compiler:
             add(
                 Constraint(
                     SH.MaxLengthConstraintComponent,
-                    _each(lambda v, n=high: not isinstance(v, BNode) and len(str(v)) <= n),
+                    _each(_length(high, at_least=False)),
                     f"String length is more than {high}",
                 )
             )
         flags = self._one(node, SH.flags)
         for pattern in sorted(g.objects(node, SH.pattern), key=_sort_key):
-            rx = _pattern(pattern, str(flags or ""))  # type: ignore[arg-type]
+            if not isinstance(pattern, Literal):
+                raise ShapesError(f"{_n3(node)}: sh:pattern must be a literal")
             add(
                 Constraint(
                     SH.PatternConstraintComponent,
-                    _each(lambda v, r=rx: not isinstance(v, BNode) and r.search(v) is not None),
+                    _each(_matches(_pattern(pattern, str(flags or "")))),
                     f"Value does not match pattern '{pattern}'",
                 )
             )
@@ -1005,10 +1060,9 @@ class _Compiler:
                 others = data.objects(f, p)
                 if len(values) == len(others) and set(values) == set(others):
                     return []
-                mine = set(values)
-                return [(v, None, None) for v in values if v not in set(others)] + [
-                    (o, None, None) for o in others if o not in mine
-                ]
+                mine, theirs = set(values), set(others)
+                missing: list[Failure] = [(v, None, None) for v in values if v not in theirs]
+                return missing + [(o, None, None) for o in others if o not in mine]
 
             add(
                 Constraint(
@@ -1035,9 +1089,7 @@ class _Compiler:
                 add(
                     Constraint(
                         component,
-                        lambda data, f, values, o=str(other), s=strict: _ordered(
-                            values, data.objects(f, o), s
-                        ),
+                        _pair_order(str(other), strict),
                         f"Value is not {op} the values of {_n3(other)}",
                     )
                 )
@@ -1106,21 +1158,12 @@ class _Compiler:
                             if other != inner:
                                 siblings.append(self.shape(other))
 
-            def count(
-                data: Data, values: Sequence[Node], t: Shape = target, sib: list[Shape] = siblings
-            ) -> int:
-                return sum(
-                    1 for v in values if t.conforms(data, v) and not any(s.conforms(data, v) for s in sib)
-                )
-
             label = self.label(inner)
             if high is not None:
                 shape.constraints.append(
                     Constraint(
                         SH.QualifiedMaxCountConstraintComponent,
-                        lambda data, f, values, n=high, c=count: (
-                            [(None, None, None)] if c(data, values) > n else []
-                        ),
+                        _qualified(target, siblings, high, at_least=False),
                         f"More than {high} values conform to {label}",
                     )
                 )
@@ -1128,9 +1171,7 @@ class _Compiler:
                 shape.constraints.append(
                     Constraint(
                         SH.QualifiedMinCountConstraintComponent,
-                        lambda data, f, values, n=low, c=count: (
-                            [(None, None, None)] if c(data, values) < n else []
-                        ),
+                        _qualified(target, siblings, low, at_least=True),
                         f"Less than {low} values conform to {label}",
                         on_empty=True,
                     )
@@ -1142,7 +1183,7 @@ class _Compiler:
             add(
                 Constraint(
                     SH.HasValueConstraintComponent,
-                    lambda data, f, values, hv=value: [] if hv in values else [(None, None, None)],
+                    _has_value(value),
                     f"Missing the value {_n3(value)}",
                     on_empty=True,
                 )
@@ -1152,7 +1193,7 @@ class _Compiler:
             shown = ", ".join(sorted(_n3(m) for m in allowed))
             add(
                 Constraint(
-                    SH.InConstraintComponent, _each(lambda v, a=allowed: v in a), f"Value is not in ({shown})"
+                    SH.InConstraintComponent, _each(allowed.__contains__), f"Value is not in ({shown})"
                 )
             )
         closed = self._one(node, SH.closed)

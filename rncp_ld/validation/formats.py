@@ -276,7 +276,8 @@ def _path(graph: Graph, text: str) -> Node:
     def take() -> str:
         nonlocal position
         position += 1
-        return tokens[position - 1]
+        token: str = tokens[position - 1]
+        return token
 
     def listed(nodes: list[Node]) -> Node:
         head = BNode()

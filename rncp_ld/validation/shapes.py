@@ -133,7 +133,8 @@ class Shapes:
         g = self.graph
         path = g.value(node, SH.path)
         suffix = f" {self.path_label(path)}" if path is not None else ""
-        holder, index = node, None
+        holder: Node = node
+        index: int | None = None
         for _ in range(10_000):  # walk up an RDF list to its head
             up = next(iter(sorted(g.subjects(RDF.rest, holder), key=str)), None)
             if up is None:

@@ -47,7 +47,8 @@ def root_namespace(path: str | Path) -> str | None:
             for _, element in etree.iterparse(
                 stream, events=("start",), no_network=True, resolve_entities=False, load_dtd=False
             ):
-                return etree.QName(element).namespace
+                namespace: str | None = etree.QName(element).namespace
+                return namespace
     except (etree.XMLSyntaxError, OSError):
         return None
     return None
