@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -531,3 +532,13 @@ def test_data_index_drops_repeated_triples() -> None:
     )
     assert program.validate([t, t, (a, p, Literal("x", lang="fr"))]) == []
     assert len(program.validate([t, (a, p, Literal("y", lang="fr"))])) == 1
+
+
+def test_official_loq_shapes_on_the_loq_projection(loq_shapes: Graph, tmp_path: Path) -> None:
+    from rncp_ld.convert import convert
+
+    path = tmp_path / "loq.ttl"
+    convert([SEED, RS_XML], path, profile="loq")
+    graph = Graph().parse(path)
+    assert (None, RDF.type, ELM.Qualification) in graph
+    assert_same_as_pyshacl(loq_shapes, graph)
