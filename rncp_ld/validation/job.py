@@ -19,6 +19,11 @@ in chunks; each worker builds the shapes and vocabularies once (its initializer)
 sends back issues, never graphs, so memory stays flat whatever the register's size. A
 result on a node shared between fiches (a certifier, a vocabulary concept) is reported
 once, with the first fiche where it was found; ``results-repeated`` counts the others.
+
+Stats of the report: ``fiches-read``, ``fiches-skipped`` (unreadable fiches, as in
+``convert``), ``fiches-validated``, ``fiches-invalid`` (with an error), ``graphs-validated``,
+``documents-validated``, ``inputs-unreadable`` (exit code 2), ``triples`` (validated),
+``results`` (SHACL results reported), ``results-repeated``.
 """
 
 from __future__ import annotations
