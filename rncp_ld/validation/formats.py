@@ -10,7 +10,8 @@
 * ``turtle``: a ``sh:ValidationReport`` with one ``sh:ValidationResult`` per issue. An
   issue that is not a SHACL result (an XSD error, an unreadable input) has the fiche or
   the input file as focus node, ``urn:rncp-ld:issue:TYPE`` as constraint component and
-  the XSD file (or ``urn:rncp-ld:input``) as source shape.
+  the XSD file (or ``urn:rncp-ld:input``) as source shape. ``sh:conforms`` is false as soon
+  as there is a result, warnings included (SHACL's definition); the exit code ignores warnings.
 """
 
 from __future__ import annotations
