@@ -402,8 +402,6 @@ def fiche_graphs() -> dict[str, Graph]:
 
 @pytest.fixture(scope="module")
 def rncp_shapes() -> Graph:
-    if not RNCP_SHAPES.is_file():
-        pytest.skip("shapes/rncp.ttl not in this tree")
     return Graph().parse(RNCP_SHAPES, format="turtle", publicID=Minter().base)
 
 

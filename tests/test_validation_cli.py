@@ -15,7 +15,7 @@ from rncp_ld.convert import convert
 from rncp_ld.namespaces import RDF
 from rncp_ld.validation.engine import SH
 
-from conftest import RNCP_XML, ROOT, RS_XML, SEED, SHARED
+from conftest import RNCP_XML, RS_XML, SEED, SHARED
 
 LOQ_EXAMPLE = SHARED / "research" / "europass-examples" / "loq-rncp-certification-with-blocks.xml"
 LOQ_XSD = SHARED / "elm" / "xsd" / "loq" / "loq.xsd"
@@ -287,7 +287,6 @@ def test_shapes_outside_core_fall_back_to_pyshacl_once(runner, tmp_path):
     assert result.stderr.splitlines()[-1].endswith("→ not valid (pySHACL)")
 
 
-@pytest.mark.skipif(not (ROOT / "shapes" / "rncp.ttl").is_file(), reason="shapes/rncp.ttl not in this tree")
 def test_default_shapes_are_the_shipped_ones(runner):
     result = run(runner, RNCP_XML, "--format", "json", "-j", "1")
     assert result.exit_code in (0, 1)
