@@ -11,7 +11,7 @@ pytest.importorskip("cryptography")
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from rncp_ld.credentials import keys
@@ -109,8 +109,89 @@ def test_rs256_makes_an_rsa_3072_key(tmp_path):
 
 def test_unknown_algorithm_names_the_supported_ones(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        _generate(tmp_path, alg="EdDSA")
-    assert (caught.value.message, caught.value.expected) == ("unknown algorithm 'EdDSA'", "ES256 or RS256")
+        _generate(tmp_path, alg="PS256")
+    assert (caught.value.message, caught.value.expected) == (
+        "unknown algorithm 'PS256'",
+        "ES256 or RS256 or EdDSA",
+    )
+    assert not list(tmp_path.iterdir())
+
+
+# EdDSA (Ed25519): the key of Data Integrity eddsa-rdfc-2022 proofs
+
+
+@pytest.fixture(scope="module")
+def eddsa(tmp_path_factory):
+    return _generate(tmp_path_factory.mktemp("eddsa") / "keys", alg="EdDSA")
+
+
+def test_eddsa_makes_an_ed25519_key_with_an_eseal_like_certificate(eddsa):
+    key_path, cert_path = eddsa
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    assert key_path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    signing = _load(key_path, cert_path)
+    assert signing.alg == "EdDSA"
+    assert isinstance(signing.private_key, ed25519.Ed25519PrivateKey)
+    cert = signing.certificate
+    assert isinstance(cert.public_key(), ed25519.Ed25519PublicKey)
+    assert cert.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.ED25519
+    assert cert.signature_hash_algorithm is None
+    assert cert.subject.rfc4514_string() == f"CN={ORG},2.5.4.97={ORG_ID},O={ORG},C=FR"
+    assert signing.organization_identifier == ORG_ID
+    usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
+    ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    assert ski == x509.SubjectKeyIdentifier.from_public_key(cert.public_key())
+    cert.verify_directly_issued_by(cert)
+    signature = signing.private_key.sign(b"payload")
+    assert len(signature) == 64
+    cert.public_key().verify(signature, b"payload")
+
+
+def test_eddsa_key_is_the_did_key_of_its_certificate(eddsa):
+    did_key = pytest.importorskip("rncp_ld.credentials.did_key")
+    signing = _load(*eddsa)
+    did = did_key.did_key(signing.private_key)
+    assert did.startswith("did:key:z6Mk")
+    assert did == did_key.did_key(signing.certificate.public_key())
+    assert did_key.did_key_resolver(did_key.verification_method_id(signing.private_key)).controller == did
+
+
+def test_eddsa_keys_are_random(tmp_path):
+    one = _load(*_generate(tmp_path / "a", alg="EdDSA")).private_key.public_key()
+    two = _load(*_generate(tmp_path / "b", alg="EdDSA")).private_key.public_key()
+    raw = keys.serialization.Encoding.Raw, keys.serialization.PublicFormat.Raw
+    assert one.public_bytes(*raw) != two.public_bytes(*raw)
+
+
+def test_encrypted_eddsa_key_needs_its_passphrase(tmp_path):
+    key_path, cert_path = _generate(tmp_path, alg="EdDSA", passphrase_env="RNCP_LD_PASSPHRASE", environ=ENV)
+    assert key_path.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert _load(key_path, cert_path, "RNCP_LD_PASSPHRASE", environ=ENV).alg == "EdDSA"
+    with pytest.raises(ConfigError, match="the private key is encrypted"):
+        _load(key_path, cert_path)
+
+
+def test_an_eddsa_key_does_not_match_an_es256_certificate(eddsa, es256):
+    with pytest.raises(ConfigError, match=r"the key key\.pem does not match the certificate cert\.pem"):
+        _load(eddsa[0], es256[1])
+
+
+def test_unsupported_key_types_name_the_supported_ones(tmp_path):
+    key_path = tmp_path / "p384.pem"
+    key_path.write_bytes(
+        ec.generate_private_key(ec.SECP384R1()).private_bytes(
+            keys.serialization.Encoding.PEM,
+            keys.serialization.PrivateFormat.PKCS8,
+            keys.serialization.NoEncryption(),
+        )
+    )
+    with pytest.raises(ConfigError) as caught:
+        _load(key_path, tmp_path / "unused.pem")
+    assert caught.value.message.startswith("unsupported key type ")
+    assert caught.value.expected == (
+        "an EC P-256 (ES256), RSA of at least 2048 bits (RS256) or Ed25519 (EdDSA) private key"
+    )
 
 
 def test_encrypted_key_needs_its_passphrase(tmp_path):

@@ -6,9 +6,11 @@ its country (``C``) and its ``organizationIdentifier`` (OID 2.5.4.97, e.g.
 ``NTRFR-<SIREN>``), the key usages are digitalSignature and nonRepudiation. It is for tests
 and pilots; a real certifier passes its own (qualified) key and certificate to :func:`load`.
 
-Algorithms (JOSE names): ``ES256`` (ECDSA P-256, the default) and ``RS256`` (RSA 3072,
-PKCS#1 v1.5, as EDCI's seals). ``EdDSA`` (Ed25519) comes later: it is one more entry of
-:data:`ALGORITHMS`.
+Algorithms (JOSE names): ``ES256`` (ECDSA P-256, the default), ``RS256`` (RSA 3072,
+PKCS#1 v1.5, as EDCI's seals) and ``EdDSA`` (Ed25519, RFC 8032; the key of the W3C Data
+Integrity ``eddsa-rdfc-2022`` proofs of Open Badges 3.0 credentials, whose verification
+method is the key's ``did:key``). An Ed25519 certificate (RFC 8410) carries the same eSeal-like
+subject; JAdES and XAdES seals do not take Ed25519 keys.
 
 Needs ``cryptography``.
 """
@@ -28,7 +30,7 @@ from ..errors import ConfigError
 try:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
     from cryptography.x509.oid import NameOID, ObjectIdentifier
 except ImportError:  # pragma: no cover - depends on the environment
@@ -57,7 +59,7 @@ DEFAULT_VALID_DAYS = 3 * 365
 ORGANIZATION_IDENTIFIER = ObjectIdentifier("2.5.4.97")
 """X.520 organizationIdentifier, the legal identifier of an eSeal certificate's subject."""
 
-PrivateKey: TypeAlias = "ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey"
+PrivateKey: TypeAlias = "ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey"
 Clock = Callable[[], datetime]
 
 
@@ -66,7 +68,7 @@ class Algorithm:
     """A signature algorithm: how to make its key and which hash the certificate uses."""
 
     name: str
-    """JOSE name (``ES256``, ``RS256``)."""
+    """JOSE name (``ES256``, ``RS256``, ``EdDSA``)."""
     description: str
     new_key: Callable[[], PrivateKey]
     hash: hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None
@@ -90,8 +92,15 @@ ALGORITHMS: dict[str, Algorithm] = {
         hashes.SHA256(),
         lambda key: isinstance(key, rsa.RSAPrivateKey) and key.key_size >= 2048,
     ),
+    "EdDSA": Algorithm(
+        "EdDSA",
+        "Ed25519 (RFC 8032)",
+        ed25519.Ed25519PrivateKey.generate,
+        None,
+        lambda key: isinstance(key, ed25519.Ed25519PrivateKey),
+    ),
 }
-"""Supported algorithms by JOSE name. EdDSA (Ed25519) will be one more entry."""
+"""Supported algorithms by JOSE name."""
 
 
 class SigningKey(NamedTuple):
@@ -104,7 +113,7 @@ class SigningKey(NamedTuple):
 
     @property
     def alg(self) -> str:
-        """The JOSE algorithm of the key (``ES256`` or ``RS256``)."""
+        """The JOSE algorithm of the key (``ES256``, ``RS256`` or ``EdDSA``)."""
         return algorithm_of(self.private_key).name
 
     @property
@@ -364,7 +373,7 @@ def algorithm_of(key: object) -> Algorithm:
             return algorithm
     raise ConfigError(
         f"unsupported key type {type(key).__name__}",
-        expected="an EC P-256 (ES256) or RSA of at least 2048 bits (RS256) private key",
+        expected="an EC P-256 (ES256), RSA of at least 2048 bits (RS256) or Ed25519 (EdDSA) private key",
     )
 
 
