@@ -396,6 +396,85 @@ def issue_command(
     sys.exit(0 if report.valid else 1)
 
 
+@cli.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Trust anchor (PEM, possibly several certificates, or DER); repeatable. Without it no "
+    "certificate is trusted and no credential passes.",
+)
+@click.option(
+    "--edc-shapes",
+    "edc_shapes",
+    multiple=True,
+    metavar="PATH",
+    help="The EDC shapes: a copy of the ELM rdf/ap/edc folder, or the files (repeatable)  "
+    "[default: the official ones if in the artefact cache]",
+)
+@click.option(
+    "--xsd",
+    metavar="PATH",
+    help="The Europass XML Schema (genericschema.xsd, its imports beside it)  "
+    "[default: the official one if in the artefact cache]",
+)
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A JSON-LD context file (W3C credentials v1, ELM edc-ap), recognised by its terms; "
+    "repeatable  [default: the official ones if in the artefact cache]",
+)
+@click.option(
+    "--at",
+    metavar="DATETIME",
+    help="Verify as of this time (ISO 8601; UTC without a zone), for reproducible checks  [default: now]",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text: one line per credential; json: the list of per-credential results.",
+)
+def verify_command(
+    files: tuple[Path, ...],
+    trust: tuple[Path, ...],
+    edc_shapes: tuple[str, ...],
+    xsd: str | None,
+    contexts: tuple[str, ...],
+    at: str | None,
+    fmt: str,
+) -> None:
+    """Verify sealed credentials: seal, trust, issuer, conformance and validity dates.
+
+    FILES are JAdES-sealed EDC JSON-LD, XAdES-sealed Europass XML, or VC 2.0 JSON-LD with a
+    Data Integrity proof. One line per credential, with every reason it fails. Exit code: 0
+    all pass, 1 one fails, 2 one could not be checked (unreadable, not a credential, a
+    conformance artefact missing) or an option is unusable.
+    """
+    from .credentials.verify import parse_moment, verify
+
+    try:
+        verification = verify(
+            files,
+            trusted=trust,
+            edc_shapes=edc_shapes,
+            xsd=(xsd,) if xsd else (),
+            contexts=contexts,
+            at=parse_moment(at) if at else None,
+        )
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    click.echo(verification.to_json() if fmt == "json" else verification.to_text(), nl=fmt == "json")
+    sys.exit(verification.exit_code)
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")
