@@ -75,6 +75,7 @@ TYPES: dict[str, str] = {
     "not-sealed": "signature",
     "bad-signature": "signature",
     "canonicalization-limit": "signature",
+    "context-unavailable": "signature",
     "untrusted-certificate": "trust",
     "certificate-expired": "trust",
     "certificate-not-yet-valid": "trust",
@@ -85,11 +86,19 @@ TYPES: dict[str, str] = {
     "expired": "validity",
     "bad-date": "validity",
 }
-"""Issue type → layer. ``unreadable``, ``too-large``, ``unsupported``, ``not-a-credential`` and
-``conformance-unavailable`` make a credential *unusable*; the others make it *failed*."""
+"""Issue type → layer. ``unreadable``, ``too-large``, ``unsupported``, ``not-a-credential``,
+``context-unavailable`` and ``conformance-unavailable`` make a credential *unusable*; the others
+make it *failed*."""
 
 _UNUSABLE = frozenset(
-    {"unreadable", "too-large", "unsupported", "not-a-credential", "conformance-unavailable"}
+    {
+        "unreadable",
+        "too-large",
+        "unsupported",
+        "not-a-credential",
+        "context-unavailable",
+        "conformance-unavailable",
+    }
 )
 
 
@@ -338,6 +347,25 @@ class _Artefacts:
 
         return self._get("contexts", load)
 
+    def vc2_contexts(self) -> Any:
+        """The :class:`.jsonld.Contexts` of VC 2.0 documents (missing defaults are refused when used)."""
+
+        def load() -> Any:
+            from .contexts import EDC_CONTEXT_URL
+            from .jsonld import load_contexts
+
+            named = _named_contexts(self.contexts)
+            edc = named.get("edc-context", ())
+            return load_contexts(
+                credentials_v2=named.get("credentials-v2", ()),
+                credentials_v1=named.get("credentials-v1", ()),
+                ob3=named.get("ob3", ()),
+                extra={EDC_CONTEXT_URL: edc[0]} if edc else None,
+                allow_network=self.allow_network,
+            )
+
+        return self._get("vc2-contexts", load)
+
     def schema(self) -> tuple[etree.XMLSchema, str]:
         def load() -> Any:
             from ..artefacts import locate_all
@@ -351,6 +379,7 @@ class _Artefacts:
 
 _CONTEXT_TERMS = (
     ("edc-context", "EuropeanDigitalCredential"),
+    ("ob3", "OpenBadgeCredential"),
     ("credentials-v2", "EnvelopedVerifiableCredential"),
     ("credentials-v1", "VerifiableCredential"),
 )
@@ -371,7 +400,7 @@ def _named_contexts(paths: Sequence[str]) -> dict[str, tuple[str, ...]]:
             raise ConfigError(
                 "not a context rncp-ld knows",
                 source=ref,
-                expected="a copy of the W3C credentials v1 or v2 context or of the ELM edc-ap context",
+                expected="a copy of the W3C credentials v1 or v2, ELM edc-ap or Open Badges 3.0 context",
             )
         named[name] = (*named.get(name, ()), ref)
     return named
@@ -483,15 +512,62 @@ def _check_xades(item: _Input, result: CredentialResult, run: _Run) -> None:
 
 def _check_data_integrity(item: _Input, result: CredentialResult, run: _Run) -> None:
     try:
-        from . import data_integrity  # type: ignore[attr-defined]
-    except ImportError:
+        from . import data_integrity
+        from .jsonld import ContextUnavailableError
+        from .rdfc import CanonicalizationError
+    except ImportError:  # pragma: no cover - an installation without them
         result.fail(
-            "unsupported",
-            "VC 2.0 Data Integrity proofs cannot be checked by this version of rncp-ld "
-            "(rncp_ld.credentials.data_integrity is not installed)",
+            "unsupported", "VC 2.0 Data Integrity proofs cannot be checked by this version of rncp-ld"
         )
         return
-    _verify_data_integrity(data_integrity, item, result, run)
+    try:
+        document = _strict_json(item.data)
+    except ValueError as error:
+        result.fail("bad-signature", f"bad proof: the document is refused ({error})")
+        return
+    try:
+        contexts = run.artefacts.vc2_contexts()
+    except RncpLdError as error:
+        result.fail("context-unavailable", f"cannot check the proof: {error}")
+        return
+    proof = document.get("proof")
+    if isinstance(proof, dict) and isinstance(proof.get("cryptosuite"), str):
+        result.algorithm = proof["cryptosuite"][:40]
+    try:
+        verified = data_integrity.verify_proof(document, contexts=contexts, now=run.at)
+    except CanonicalizationError as error:
+        result.fail("canonicalization-limit", f"bad proof: {error.message}")
+        return
+    except ContextUnavailableError as error:
+        result.fail(
+            "context-unavailable", f"cannot check the proof: {error.message} (give it with --context)"
+        )
+        return
+    except RncpLdError as error:  # SignatureError, and what the JSON-LD and key layers raise
+        result.fail("bad-signature", f"bad proof: {error}")
+        return
+    result.signature_valid = True
+    result.signer = verified.verification_method
+    if verified.created is not None:
+        result.signed = _utc_text(verified.created)
+    result.passed("signature")
+    anchor = _key_anchor(run, verified.public_key)
+    if run.anchors is None:
+        result.fail("untrusted-certificate", "key not trusted (no --trust given)")
+    elif anchor is None:
+        result.fail(
+            "untrusted-certificate",
+            f"key not trusted: {verified.controller} is not the key of a --trust certificate",
+        )
+    else:
+        _signed_by(result, anchor, verified.created or run.at)
+        _trust(result, run, anchor, (), verified.created or run.at)
+    credential = verified.document
+    result.credential_id = _text(credential.get("id"))
+    _vc2_issuer(result, credential, verified.controller, anchor)
+    if run.conformance:
+        _vc2_conformance(result, credential)
+    _dates(result, run.at, {name: credential.get(name) for name in ("validFrom", "validUntil")})
 
 
 KINDS: tuple[Kind, ...] = (
@@ -746,9 +822,69 @@ def _dates(result: CredentialResult, at: datetime, dates: Mapping[str, Any]) -> 
         result.passed("validity")
 
 
-def _verify_data_integrity(module: Any, item: _Input, result: CredentialResult, run: _Run) -> None:
-    """VC 2.0 Data Integrity: wired to :mod:`.data_integrity` when it lands."""
-    result.fail("unsupported", "VC 2.0 Data Integrity verification is not wired yet")
+def _key_anchor(run: _Run, public_key: Any) -> x509.Certificate | None:
+    """The ``--trust`` certificate whose key is ``public_key`` (a Data Integrity proof carries no certificate)."""
+    from ._pki import _spki
+
+    wanted = _spki(public_key)
+    return next((a for a in run.anchors or () if _spki(a.public_key()) == wanted), None)
+
+
+def _vc2_issuer(
+    result: CredentialResult, credential: Mapping[str, Any], controller: str, anchor: x509.Certificate | None
+) -> None:
+    """The issuer is the controller of the proof's key; with a certificate, also its subject."""
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id != controller:
+        result.fail(
+            "issuer-mismatch",
+            f"the issuer {issuer_id!r} is not the controller of the proof's key ({controller})",
+        )
+        return
+    if anchor is None:
+        result.passed("issuer")
+        return
+    profile = issuer if isinstance(issuer, dict) else {}
+    entries = profile.get("otherIdentifier")
+    identifiers = [
+        e["identifier"] for e in (entries if isinstance(entries, list) else [entries])
+        if isinstance(e, dict) and isinstance(e.get("identifier"), str)
+        and str(e.get("identifierType", "")).endswith("organizationIdentifier")
+    ]  # fmt: skip
+    _identity(result, anchor, identifiers, _values(profile.get("name")), "organizationIdentifier")
+
+
+_VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+_OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+
+
+def _vc2_conformance(result: CredentialResult, credential: Mapping[str, Any]) -> None:
+    """The VC 2.0 data model's requirements (§4), and an achievement for an Open Badge."""
+    before = len(result.issues)
+
+    def fail(message: str) -> None:
+        result.fail("not-conformant", f"not a VC 2.0 credential: {message}")
+
+    context = credential.get("@context")
+    if not isinstance(context, list) or not context or context[0] != _VC2_CONTEXT:
+        fail(f"@context does not start with {_VC2_CONTEXT}")
+    types = credential.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if "VerifiableCredential" not in types:
+        fail("type does not include VerifiableCredential")
+    subjects = credential.get("credentialSubject")
+    subjects = subjects if isinstance(subjects, list) else [subjects]
+    if not subjects or not all(isinstance(s, dict) and s for s in subjects):
+        fail("credentialSubject is missing or not an object")
+    elif _OB3_TYPES & set(types) and not all(isinstance(s.get("achievement"), dict) for s in subjects):
+        fail("an Open Badge's credentialSubject has no achievement")
+    for name in ("validFrom", "validUntil"):
+        value = credential.get(name)
+        if value is not None and (not isinstance(value, str) or "T" not in value or _moment(value) is None):
+            fail(f"{name} {value!r} is not a dateTimeStamp")
+    if len(result.issues) == before:
+        result.passed("conformance")
 
 
 # JSON
