@@ -35,6 +35,7 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "edc-context": (_ELM + "rdf/ap/edc/edc-ap-context.jsonld",),
     "credentials-v1": ("https://www.w3.org/2018/credentials/v1",),
     "credentials-v2": ("https://www.w3.org/ns/credentials/v2",),
+    "ob3-context": ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",),
 }
 """Name → official address(es) of each artefact (ELM 3.1 at commit 9d7c5d22, ELM v2 at 42f39722)."""
 
