@@ -244,10 +244,10 @@ def keys() -> None:
 @click.option("--country", required=True, help="ISO 3166 country code of the organisation, e.g. FR.")
 @click.option(
     "--alg",
-    type=click.Choice(["ES256", "RS256"]),
+    type=click.Choice(["ES256", "RS256", "EdDSA"]),
     default="ES256",
     show_default=True,
-    help="Key and signature algorithm.",
+    help="Key and signature algorithm: ES256 or RS256 for the Europass seals, EdDSA (Ed25519) for --profile vc2.",
 )
 @click.option(
     "--passphrase-env",
