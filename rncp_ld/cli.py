@@ -329,6 +329,23 @@ def keys_generate(
     help="TOML file whose [issuer] table overrides the fiche's certifier (legal_name, siret, country, homepage).",
 )
 @click.option(
+    "--profile",
+    type=click.Choice(["edc", "vc2"]),
+    default="edc",
+    show_default=True,
+    help="edc: Europass credentials (JSON-LD and XML, sealed); vc2: Open Badges 3.0 / W3C VC 2.0 with an eddsa-rdfc-2022 proof (EdDSA key).",
+)
+@click.option(
+    "--ob3-context",
+    multiple=True,
+    help="Local copy of the Open Badges 3.0.3 JSON-LD context (vc2); default: the artefact cache.",
+)
+@click.option(
+    "--credentials-v2-context",
+    multiple=True,
+    help="Local copy of the W3C VC 2.0 context (vc2); default: the artefact cache.",
+)
+@click.option(
     "--unsigned",
     is_flag=True,
     help="Write bare credentials for an external sealing service (no --key needed).",
@@ -351,6 +368,9 @@ def issue_command(
     passphrase_env: str | None,
     formats: str,
     issuer_config: Path | None,
+    profile: str,
+    ob3_context: tuple[str, ...],
+    credentials_v2_context: tuple[str, ...],
     unsigned: bool,
     base: str,
     no_render: bool,
@@ -374,6 +394,9 @@ def issue_command(
             formats=[f.strip() for f in formats.split(",") if f.strip()],
             unsigned=unsigned,
             issuer_config=issuer_config,
+            profile=profile,
+            ob3_context=ob3_context,
+            credentials_v2_context=credentials_v2_context,
             base=base,
             render=not no_render,
             on_credential=(lambda _: shown.update(1)) if shown else None,

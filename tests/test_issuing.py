@@ -202,3 +202,30 @@ def test_sealing_needs_a_key_unless_unsigned(runner, signer, tmp_path):
         cli, ["issue", str(SEED), str(RESULTS), "-o", str(tmp_path), "--cert", str(signer[1])]
     )
     assert result.exit_code == 2 and "--key" in result.stderr
+
+
+def test_vc2_profile_issues_open_badges_with_a_data_integrity_proof(tmp_path):
+    from rncp_ld.credentials import data_integrity
+    from rncp_ld.writers import ob3
+
+    key, cert = keys.generate(
+        tmp_path / "keys",
+        org_name="Centre ressource AROBASE",
+        org_id="NTRFR-817389141",
+        country="FR",
+        alg="EdDSA",
+        clock=lambda: NOW,
+    )
+    v2 = [str(SHARED / "elm" / "_external" / "w3c-credentials-context" / "credentials-v2.jsonld")]
+    report = issue(
+        SEED, RESULTS, tmp_path / "out", key=key, cert=cert, profile="vc2", credentials_v2_context=v2, now=NOW
+    )
+    assert report.valid and report.stats["credentials-issued"] == 10
+    files = sorted((tmp_path / "out").rglob("*.ob3.json"))
+    assert len(files) == 10 and not list((tmp_path / "out").rglob("*.xml"))
+    contexts = ob3.load_contexts(credentials_v2=v2)
+    for path in files:
+        credential = json.loads(path.read_text(encoding="utf-8"))
+        assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+        assert credential["issuer"]["id"].startswith("did:key:z6Mk")
+        data_integrity.verify_proof(credential, contexts=contexts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,9 +27,11 @@ from ..writers import edc_jsonld, europass_xml
 from . import jades, xades
 from .plan import PlannedCredential, plan
 
-__all__ = ["FORMATS", "Sealer", "issue"]
+__all__ = ["FORMATS", "PROFILES", "Sealer", "issue"]
 
 FORMATS = ("jsonld", "xml")
+"""Outputs of the ``edc`` profile; the ``vc2`` profile writes ``<code>.ob3.json``."""
+PROFILES = ("edc", "vc2")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -84,6 +86,8 @@ class _Run:
     minter: Minter
     issued: datetime
     render: bool
+    contexts: object = None
+    """JSON-LD contexts of the vc2 profile (VC 2.0 and OB 3.0.3)."""
     report: Report = field(default_factory=Report)
 
 
@@ -160,7 +164,39 @@ def _xml(run: _Run, planned: PlannedCredential) -> bytes:
     return xades.seal_xml(document, run.sealer.key, run.sealer.certificate, signing_time=run.issued)  # type: ignore[arg-type]
 
 
-_BUILDERS: dict[str, Callable[[_Run, PlannedCredential], bytes]] = {"jsonld": _jsonld, "xml": _xml}
+def _ob3(run: _Run, planned: PlannedCredential) -> bytes:
+    from ..writers import ob3
+
+    if run.sealer.key is None:
+        from .did_key import did_key
+
+        credential = ob3.achievement_credential(
+            credential_id=planned.id,
+            certification=planned.certification,
+            block=planned.block,
+            results=planned.results,
+            issuer=run.issuer,
+            issued=run.issued,
+            minter=run.minter,
+            issuer_did=did_key(run.sealer.certificate.public_key()),  # type: ignore[attr-defined]
+        )
+    else:
+        credential = ob3.vc2_credential(
+            planned,
+            issuer=run.issuer,
+            issued=run.issued,
+            minter=run.minter,
+            key=run.sealer.key,
+            contexts=run.contexts,  # type: ignore[arg-type]
+        )
+    return ob3.to_json(credential).encode("utf-8")
+
+
+_BUILDERS: dict[str, Callable[[_Run, PlannedCredential], bytes]] = {
+    "jsonld": _jsonld,
+    "xml": _xml,
+    "ob3.json": _ob3,
+}
 
 
 def _issue_one(run: _Run, planned: PlannedCredential) -> None:
@@ -197,6 +233,9 @@ def issue(
     cert: Path | str | None = None,
     passphrase_env: str | None = None,
     formats: Iterable[str] = FORMATS,
+    profile: str = "edc",
+    ob3_context: Sequence[str] = (),
+    credentials_v2_context: Sequence[str] = (),
     unsigned: bool = False,
     issuer_config: Path | str | None = None,
     base: str = DEFAULT_BASE,
@@ -206,6 +245,12 @@ def issue(
 ) -> Report:
     """Issue the credentials of the acquired blocks of ``results`` for the fiche(s) of ``fiche``.
 
+    The ``edc`` profile writes the Europass credentials of ``formats`` (``jsonld`` sealed with
+    JAdES, ``xml`` with XAdES; ES256 or RS256 key); the ``vc2`` profile writes Open Badges 3.0
+    credentials (W3C VC 2.0) with an ``eddsa-rdfc-2022`` proof (EdDSA key); their JSON-LD
+    contexts come from ``ob3_context`` and ``credentials_v2_context`` (paths), else the
+    artefact cache.
+
     Returns:
         The report: stats ``credentials-issued``, ``credentials-skipped`` (already there),
         ``blocks-not-acquired``; ``valid`` is False when a row was refused.
@@ -214,9 +259,17 @@ def issue(
         ConfigError: bad formats, key, certificate or issuer config.
         InputError: unreadable fiche or results file.
     """
+    if profile not in PROFILES:
+        raise ConfigError(f"unknown profile {profile!r}", expected=", ".join(PROFILES))
     formats = tuple(dict.fromkeys(formats))
     if not formats or set(formats) - set(FORMATS):
         raise ConfigError(f"unknown format(s) {', '.join(formats)}", expected=", ".join(FORMATS))
+    loaded_contexts = None
+    if profile == "vc2":
+        from ..writers import ob3
+
+        formats = ("ob3.json",)
+        loaded_contexts = ob3.load_contexts(ob3_context=ob3_context, credentials_v2=credentials_v2_context)
     issued = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     sealer = Sealer.load(
         Path(key) if key else None, Path(cert) if cert else None, passphrase_env, unsigned=unsigned, at=issued
@@ -240,7 +293,7 @@ def issue(
     planned = plan(certifications, rows, issuer_id=eidas, source=Path(results).name)
     report.issues.extend(planned.issues)
     report.count("blocks-not-acquired", len(planned.not_acquired))
-    run = _Run(Path(out_dir), formats, sealer, issuer, Minter(base), issued, render, report)
+    run = _Run(Path(out_dir), formats, sealer, issuer, Minter(base), issued, render, loaded_contexts, report)
     for credential in planned.credentials:
         _issue_one(run, credential)
         if on_credential:
