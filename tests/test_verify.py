@@ -679,3 +679,144 @@ def test_bad_options_exit_2_without_traceback(runner, block, tmp_path):
     assert result.exit_code == 2 and "no readable certificate" in result.stderr
     result = runner.invoke(cli, ["verify", str(block.jsonld), "--context", str(not_a_cert)])
     assert result.exit_code == 2
+
+
+# VC 2.0 Data Integrity (eddsa-rdfc-2022)
+
+CREDENTIALS_V2 = SHARED / "elm" / "_external" / "w3c-credentials-context" / "credentials-v2.jsonld"
+VC2_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"]
+BOMB = """
+import sys
+from datetime import datetime, timezone
+from rncp_ld.credentials.verify import verify
+verification = verify([sys.argv[1]], trusted=[sys.argv[2]], contexts=[sys.argv[3]],
+                      at=datetime(2021, 10, 1, tzinfo=timezone.utc))
+print(verification.to_text(), end="")
+"""
+
+
+@pytest.fixture(scope="module")
+def data_integrity():
+    return pytest.importorskip("rncp_ld.credentials.data_integrity")
+
+
+@pytest.fixture(scope="module")
+def ed25519(tmp_path_factory, data_integrity) -> SimpleNamespace:
+    return _signer(tmp_path_factory.mktemp("ed25519"), alg="EdDSA")
+
+
+def _vc2(signer, **changes) -> dict:
+    from rncp_ld.credentials.did_key import did_key
+
+    credential = {
+        "@context": VC2_CONTEXT,
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": {
+            "id": did_key(signer.private_key.public_key()),
+            "name": "Centre ressource AROBASE",
+            "otherIdentifier": [
+                {"identifier": "NTRFR-817389141", "identifierType": "ext:organizationIdentifier"}
+            ],
+        },
+        "validFrom": "2021-06-21T00:00:00Z",
+        "credentialSubject": {"id": "did:example:candidate", "alumniOf": "Centre ressource AROBASE"},
+    }
+    credential.update(changes)
+    return credential
+
+
+def _prove(credential: dict, signer, data_integrity) -> str:
+    from rncp_ld.credentials.did_key import verification_method_id
+    from rncp_ld.credentials.jsonld import load_contexts
+
+    signed = data_integrity.add_proof(
+        credential,
+        signer.private_key,
+        verification_method=verification_method_id(signer.private_key),
+        created=NOW,
+        contexts=load_contexts(credentials_v2=[str(CREDENTIALS_V2)]),
+    )
+    return json.dumps(signed, ensure_ascii=False)
+
+
+def _vc2_check(path, signer=None, **options):
+    return _one(path, signer, contexts=[str(CREDENTIALS_V2)], **options)
+
+
+def test_vc2_credential_passes_every_layer(ed25519, data_integrity, tmp_path):
+    path = _write(tmp_path, "vc2.json", _prove(_vc2(ed25519), ed25519, data_integrity))
+    result = _vc2_check(path, ed25519)
+    assert result.ok, result.line()
+    assert result.line() == (
+        f"{path}: OK (VC 2.0 Data Integrity, eddsa-rdfc-2022, signer O=Centre ressource AROBASE "
+        "(NTRFR-817389141), signed 2021-09-30T10:00:00Z)"
+    )
+    assert result.checked == ["signature", "trust", "issuer", "conformance", "validity"]
+    assert _types(_vc2_check(path)) == ["untrusted-certificate"]
+    assert "key not trusted (no --trust given)" in _vc2_check(path).line()
+
+
+def test_vc2_refusals(ed25519, impostor, data_integrity, tmp_path):
+    signed = json.loads(_prove(_vc2(ed25519), ed25519, data_integrity))
+
+    def check(document: dict, signer=ed25519, **options):
+        return _vc2_check(_write(tmp_path, "forged.json", json.dumps(document)), signer, **options)
+
+    changed = copy.deepcopy(signed)
+    changed["credentialSubject"]["alumniOf"] = "Centre ressource AROBASf"
+    assert _types(check(changed)) == ["bad-signature"] and "does not verify" in check(changed).line()
+    removed = {k: v for k, v in signed.items() if k != "proof"}
+    assert _types(check(removed)) == ["not-sealed"]
+    other = json.loads(
+        _prove(_vc2(ed25519, id="urn:uuid:00000000-0000-4000-8000-000000000000"), ed25519, data_integrity)
+    )
+    assert _types(check({**signed, "proof": other["proof"]})) == ["bad-signature"]
+    for proof_changes in ({"cryptosuite": "none"}, {"type": "HmacProof"}, {"proofValue": "z1111"}):
+        assert _types(check({**signed, "proof": {**signed["proof"], **proof_changes}})) == ["bad-signature"]
+    stranger = _signer(tmp_path / "ed-other", alg="EdDSA")
+    by_other = json.loads(_prove(_vc2(ed25519), stranger, data_integrity))  # issuer names ed25519's DID
+    assert _types(check(by_other, stranger)) == ["issuer-mismatch"]
+    assert _types(check(signed, stranger)) == ["untrusted-certificate"]
+    later = ed25519.certificate.not_valid_after_utc + timedelta(days=1)
+    assert _types(check(signed, at=later)) == ["certificate-expired"]
+    early = json.loads(_prove(_vc2(ed25519, validFrom="2022-01-01T00:00:00Z"), ed25519, data_integrity))
+    assert _types(check(early)) == ["not-yet-valid"]
+    ended = json.loads(_prove(_vc2(ed25519, validUntil="2021-09-30T12:00:00Z"), ed25519, data_integrity))
+    assert _types(check(ended)) == ["expired"]
+    no_subject = _vc2(ed25519)
+    del no_subject["credentialSubject"]
+    assert _types(check(json.loads(_prove(no_subject, ed25519, data_integrity)))) == ["not-conformant"]
+
+
+def test_vc2_canonicalization_bomb_is_refused_quickly(ed25519, data_integrity, tmp_path):
+    """A clique of look-alike blank nodes: RDFC-1.0 would try every permutation; the limits stop it."""
+    import subprocess
+    import sys
+    import time
+
+    nodes = [
+        {"@id": f"_:b{i}", "knows": [{"@id": f"_:b{j}"} for j in range(12) if j != i]} for i in range(12)
+    ]
+    bomb = _vc2(ed25519, credentialSubject={"id": "did:example:candidate", "knows": nodes})
+    bomb["proof"] = json.loads(_prove(_vc2(ed25519), ed25519, data_integrity))[
+        "proof"
+    ]  # well formed, not its own
+    path = _write(tmp_path, "bomb.json", json.dumps(bomb))
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", BOMB, str(path), str(ed25519.cert), str(CREDENTIALS_V2)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(
+            "verify was still canonicalizing after 30 s: the proof's canonicalization has no work limits"
+        )
+    elapsed = time.monotonic() - start
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{path}: FAILED: bad proof: canonicalization refused: "), done.stdout
+    assert elapsed < 30, elapsed
