@@ -820,3 +820,35 @@ def test_vc2_canonicalization_bomb_is_refused_quickly(ed25519, data_integrity, t
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{path}: FAILED: bad proof: canonicalization refused: "), done.stdout
     assert elapsed < 30, elapsed
+
+
+def test_issued_open_badges_pass_every_layer(runner, data_integrity, tmp_path):
+    """``issue --profile vc2`` then ``verify``: needs the OB 3.0.3 context ($RNCP_LD_OB3_CONTEXT or the cache)."""
+    import os
+
+    from rncp_ld.errors import ConfigError
+    from rncp_ld.writers import ob3
+
+    given = os.environ.get("RNCP_LD_OB3_CONTEXT")
+    contexts = [str(CREDENTIALS_V2), *([given] if given else [])]
+    try:
+        ob3.load_contexts(credentials_v2=[str(CREDENTIALS_V2)], ob3_context=[given] if given else ())
+    except ConfigError as error:
+        pytest.skip(f"no local copy of the OB 3.0.3 context: set RNCP_LD_OB3_CONTEXT or cache it ({error})")
+    signer = _signer(tmp_path / "keys", alg="EdDSA")
+    issue(
+        SEED, RESULTS, tmp_path / "out", key=signer.key, cert=signer.cert, profile="vc2",
+        credentials_v2_context=[str(CREDENTIALS_V2)], ob3_context=[given] if given else (), now=NOW,
+    )  # fmt: skip
+    files = sorted((tmp_path / "out").rglob("*.ob3.json"))
+    verification = _check(files, signer, contexts=contexts)
+    assert len(files) == 10 and verification.exit_code == 0, verification.to_text()
+    assert {r.kind for r in verification.results} == {"data-integrity"}
+    context_options = [a for c in contexts for a in ("--context", c)]
+    args = ["verify", *map(str, files), "--trust", str(signer.cert), *context_options, "--at", "2021-10-01"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert all(
+        ": OK (VC 2.0 Data Integrity, eddsa-rdfc-2022, signer O=Centre" in line
+        for line in result.stdout.splitlines()
+    )
