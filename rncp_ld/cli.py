@@ -498,6 +498,89 @@ def verify_command(
     sys.exit(verification.exit_code)
 
 
+@cli.group("store")
+def store_group() -> None:
+    """An embedded triple store on disk (Oxigraph): one named graph per fiche."""
+
+
+@store_group.command("load")
+@click.argument(
+    "sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the store (created if needed).",
+)
+@click.option(
+    "--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs minted for fiches and blocks."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+def store_load(sources: tuple[Path, ...], store_dir: Path, base: str, quiet: bool) -> None:
+    """Convert fiche SOURCES and bulk-load them into the store, one named graph per fiche
+    (named by the certification's IRI). A fiche loaded again replaces its graph."""
+    from .publish.store import load
+
+    try:
+        report = load(sources, store_dir, base=base)
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    for problem in report.issues:
+        click.echo(str(problem), err=True)
+    if not quiet:
+        stats = report.stats
+        parts = [f"{stats.get('fiches-loaded', 0)} fiches loaded", f"{stats.get('triples', 0):,} triples"]
+        if stats.get("graphs-replaced"):
+            parts.append(f"{stats['graphs-replaced']} graphs replaced")
+        if stats.get("fiches-skipped"):
+            parts.append(f"{stats['fiches-skipped']} skipped")
+        if stats.get("inputs-unreadable"):
+            parts.append(f"{stats['inputs-unreadable']} input(s) unreadable")
+        click.echo(f"{', '.join(parts)} → {store_dir}", err=True)
+    sys.exit(_exit_code(report))
+
+
+@store_group.command("query")
+@click.argument("query_arg", metavar="QUERY")
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the store.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+    help="table for people; csv, json: SPARQL 1.1 results (a CONSTRUCT gives N-Triples, CSV rows, JSON-LD).",
+)
+@click.option(
+    "--union/--no-union",
+    default=True,
+    show_default=True,
+    help="The default graph is the union of all fiche graphs (else only the store's default graph).",
+)
+def store_query(query_arg: str, store_dir: Path, fmt: str, union: bool) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the store.
+
+    QUERY is the query text, @FILE, or @- for stdin. The usual prefixes (elm:, dct:,
+    skos:, schema:, rncp:…) are predeclared. Exit code 2 for a bad query or no store.
+    """
+    from .publish.store import query, query_text
+
+    try:
+        answer = query(query_text(query_arg), store_dir, union=union)
+        click.echo(answer.render(fmt), nl=False)
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")
