@@ -581,6 +581,41 @@ def store_query(query_arg: str, store_dir: Path, fmt: str, union: bool) -> None:
         raise RunError(str(error)) from None
 
 
+@cli.command("serve")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of a store (`rncp-ld store load`) to answer SPARQL queries at /sparql, read-only.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option(
+    "--query-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds a SPARQL query may spend producing results (checked between rows) before a 503.",
+)
+def serve_command(site: Path, store_dir: Path | None, host: str, port: int, query_timeout: float) -> None:
+    """Serve a SITE written by `rncp-ld publish` as linked data, until Ctrl-C.
+
+    Each IRI's page, Turtle, JSON-LD, RDF/XML or N-Triples is chosen from the Accept
+    header (Vary, ETag, 304, 404, 406); with --store, /sparql answers SPARQL 1.1 queries.
+    """
+    from .publish.serve import open_store, serve
+
+    try:
+        store = open_store(store_dir) if store_dir else None
+    except OSError as error:
+        raise RunError(str(error)) from None
+    try:
+        serve(site, store, host=host, port=port, query_timeout=query_timeout)
+    except OSError as error:
+        raise RunError(f"cannot serve on {host}:{port}: {error}") from None
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")
