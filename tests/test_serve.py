@@ -431,3 +431,34 @@ def test_cli_serve_help(runner):
     assert result.exit_code == 0
     for option in ("--store", "--port", "--query-timeout"):
         assert option in result.output
+
+
+def test_cli_refuses_a_folder_that_is_no_store(runner, site, tmp_path):
+    from rncp_ld.cli import cli
+
+    result = runner.invoke(cli, ["serve", str(site), "--store", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no store at" in result.output
+
+
+def test_cli_serve_runs_until_stopped(site):
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rncp_ld", "serve", str(site), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stderr.readline()
+        assert line.startswith("Serving ") and "http://127.0.0.1:" in line
+        port = int(line.rsplit(":", 1)[1].strip(" /\n"))
+        status, headers, _ = request(
+            ("127.0.0.1", port), "/rncp/RNCP16575", headers={"Accept": "text/turtle"}
+        )
+        assert status == 200 and headers["Vary"] == "Accept"
+    finally:
+        process.terminate()
+        process.wait(10)
+        process.stderr.close()
