@@ -462,3 +462,29 @@ def test_cli_serve_runs_until_stopped(site):
         process.terminate()
         process.wait(10)
         process.stderr.close()
+
+
+def test_keep_alive_survives_an_unread_post_body(server):
+    connection = http.client.HTTPConnection(*server, timeout=10)
+    try:
+        connection.request("POST", "/rncp/RNCP16575/", body=b"GET /secret HTTP/1.1\r\n\r\n")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 405 and response.headers["Connection"] == "close"
+        connection.request("GET", "/rncp/RNCP16575/", headers={"Accept": "text/turtle"})
+        response = connection.getresponse()  # a new connection, not the smuggled request
+        assert response.status == 200 and response.read().startswith(f"<{IRI}>".encode())
+    finally:
+        connection.close()
+
+
+def test_keep_alive_serves_several_requests(server):
+    connection = http.client.HTTPConnection(*server, timeout=10)
+    try:
+        for media in TYPES:
+            connection.request("GET", "/rncp/RNCP16575/", headers={"Accept": media})
+            response = connection.getresponse()
+            assert response.status == 200 and response.headers["Content-Type"] == TYPES[media][1]
+            response.read()
+    finally:
+        connection.close()

@@ -227,7 +227,7 @@ class QueryTimeout(Exception):
 
 def _timed(rows: Iterable[Any], deadline: float) -> Iterator[Any]:
     for row in rows:
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             raise QueryTimeout
         yield row
 
@@ -323,6 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: LinkedDataServer
     protocol_version = "HTTP/1.1"
     server_version = "rncp-ld"
+    _body_read = False
     sys_version = ""
 
     # -- plumbing
@@ -341,6 +342,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if self.command == "POST" and not self._body_read:
+            # the body left unread would be taken for the next request: close instead
+            self.send_header("Connection", "close")
+            self.close_connection = True
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -370,6 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def do_POST(self) -> None:
+        self._body_read = False
         path = urlsplit(self.path).path
         if path.rstrip("/") == SPARQL_PATH:
             self._sparql()
@@ -492,6 +498,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"Queries are limited to {MAX_BODY} bytes.")
             return None
         body = self.rfile.read(int(length))
+        self._body_read = True
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         try:
             text = body.decode("utf-8")
