@@ -616,6 +616,72 @@ def serve_command(site: Path, store_dir: Path | None, host: str, port: int, quer
         raise RunError(f"cannot serve on {host}:{port}: {error}") from None
 
 
+@cli.command("publish")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    "site",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Site folder; a previous publish there is updated incrementally.",
+)
+@click.option(
+    "--base",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="IRI of the site's root (ends with /); must stay the same between publishes.",
+)
+@click.option(
+    "--now",
+    metavar="DATETIME",
+    help="Clock of the run, ISO 8601 (feed timestamps, catalogue dates)  [default: the system's UTC time]",
+)
+@click.option(
+    "--page-size",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Members per page of the change feed.",
+)
+@click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+def publish_command(
+    inputs: tuple[Path, ...], site: Path, base: str, now: str | None, page_size: int, strict: bool, quiet: bool
+) -> None:
+    """Publish fiches as a static linked-data site any web server can host.
+
+    Each certification and block gets its HTML page and its Turtle, JSON-LD, RDF/XML and
+    N-Triples at the path of its IRI; the site also holds the whole register (N-Triples,
+    gzip), the Europass LOQ XML, a DCAT-AP 3 catalogue, VoID, and a change feed (LDES).
+    Only fiches whose content changed are rewritten. Exit code: 0 done, 1 a fiche was
+    skipped, 2 an option or input is unusable.
+    """
+    from datetime import datetime
+
+    from .publish import publish
+
+    try:
+        moment = datetime.fromisoformat(now.replace("Z", "+00:00")) if now else None
+    except ValueError:
+        raise click.BadParameter(f"{now!r} is not an ISO 8601 date-time", param_hint="'--now'") from None
+    try:
+        result = publish(inputs, site, base=base, now=moment, page_size=page_size, strict=strict)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    except FicheError as error:
+        raise StoppedError(f"stopped (--strict): {error}") from None
+    except RncpLdError as error:
+        raise RunError(str(error)) from None
+    for issue in result.report.issues:
+        click.echo(str(issue), err=True)
+    if not quiet:
+        click.echo(f"{result.summary()} → {site}", err=True)
+    sys.exit(_exit_code(result.report))
+
+
 def main() -> None:
     """Entry point of the ``rncp-ld`` script."""
     cli(prog_name="rncp-ld")
