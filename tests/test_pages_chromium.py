@@ -68,15 +68,21 @@ def fiche() -> Certification:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed fiche published by ``rncp-ld publish`` (its Python API until the command lands)."""
     from click.testing import CliRunner
 
     from rncp_ld.cli import cli
 
-    if "publish" not in cli.commands:
-        pytest.xfail("`rncp-ld publish` (rncp_ld/publish/site.py) is not in the tree yet")
     out = tmp_path_factory.mktemp("chromium") / "site"
-    result = CliRunner().invoke(cli, ["publish", str(SEED), "-o", str(out), "--base", BASE])
-    assert result.exit_code == 0, result.output
+    if "publish" in cli.commands:
+        result = CliRunner().invoke(cli, ["publish", str(SEED), "-o", str(out), "--base", BASE])
+        assert result.exit_code == 0, result.output
+    else:
+        site_module = pytest.importorskip(
+            "rncp_ld.publish.site", reason="rncp_ld/publish/site.py is not in the tree"
+        )
+        site_module.publish([SEED], out, base=BASE)
+    assert (out / "rncp" / "RNCP16575" / "index.html").is_file()
     return out
 
 
