@@ -488,3 +488,78 @@ def test_keep_alive_serves_several_requests(server):
             response.read()
     finally:
         connection.close()
+
+
+# --- the real publish output and store ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """The seed fiche published by ``rncp-ld publish`` and loaded by ``rncp-ld store load``."""
+    from conftest import SEED
+
+    site_module = pytest.importorskip(
+        "rncp_ld.publish.site", reason="rncp_ld/publish/site.py not in the tree"
+    )
+    store_module = pytest.importorskip(
+        "rncp_ld.publish.store", reason="rncp_ld/publish/store.py not in the tree"
+    )
+    root = tmp_path_factory.mktemp("published")
+    site_module.publish([SEED], root / "site", base=BASE)
+    store_module.load([SEED], root / "store", base=BASE)
+    yield from _start(root / "site", root / "store")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rncp/RNCP16575",
+        "/rncp/RNCP16575/",
+        pytest.param(
+            "/rncp/RNCP16575/BC01/",
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="publish: the block's document lacks the block's own triples "
+                "(site._under compares a URIRef with a str, always unequal in rdflib)",
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize("media", [m for m in TYPES if m != "text/html"])
+def test_published_rdf_is_negotiated(published, path, media):
+    status, headers, body = request(published, path, headers={"Accept": media})
+    assert status == 200
+    assert headers["Content-Type"] == TYPES[media][1] and headers["Vary"] == "Accept"
+    graph = pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.from_media_type(media))
+    subjects = {quad.subject for quad in graph}
+    assert pyoxigraph.NamedNode(BASE + path.strip("/")) in subjects
+
+
+def test_published_pages_and_files(published):
+    status, headers, body = request(published, "/rncp/RNCP16575/", headers={"Accept": "text/html"})
+    assert status == 200 and b"<h1>" in body and headers["Content-Type"] == "text/html; charset=utf-8"
+    for path, content_type in (
+        ("/", "text/html; charset=utf-8"),
+        ("/register.nt.gz", "application/gzip"),
+        ("/catalog.ttl", "text/turtle; charset=utf-8"),
+        ("/void.ttl", "text/turtle; charset=utf-8"),
+        ("/feed/", "text/turtle; charset=utf-8"),
+        ("/feed/page-1.ttl", "text/turtle; charset=utf-8"),
+    ):
+        status, headers, _ = request(published, path)
+        assert (status, headers["Content-Type"]) == (200, content_type), path
+    assert request(published, "/.rncp-ld/state.json")[0] == 404  # the publisher's state is not served
+    assert request(published, "/rncp/RNCP16575/BC99")[0] == 404
+
+
+def test_published_store_answers_sparql(published):
+    query = (
+        f"SELECT ?block WHERE {{ GRAPH ?g {{ ?block ?p ?o }} FILTER(STRSTARTS(STR(?block), '{IRI}/BC')) }}"
+    )
+    status, _, body = request(published, f"/sparql?query={quote(query)}")
+    assert status == 200
+    blocks = {b["block"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert {f"{IRI}/BC01", f"{IRI}/BC02", f"{IRI}/BC03"} <= blocks
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the default graph is the union of fiche graphs
+    status, _, body = request(published, f"/sparql?query={quote(count)}", headers={"Accept": "text/csv"})
+    assert status == 200 and int(body.decode().splitlines()[1]) > 50
