@@ -47,6 +47,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import socket
 import sys
 import threading
 import time
@@ -316,6 +317,8 @@ class LinkedDataServer(ThreadingHTTPServer):
         self.query_timeout = query_timeout
         self.quiet = quiet
         self.files = _Files()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
 
@@ -651,7 +654,7 @@ def serve(
 ) -> None:
     """Serve ``site`` until interrupted."""
     server = make_server(site, store, host, port, query_timeout)
-    name, bound = server.server_address[:2]
-    print(f"Serving {server.site} on http://{name}:{bound}/", file=sys.stderr)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving {server.site} on http://{shown}:{server.server_port}/", file=sys.stderr, flush=True)
     with contextlib.suppress(KeyboardInterrupt), server:
         server.serve_forever()
