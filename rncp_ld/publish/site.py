@@ -33,7 +33,7 @@ from rdflib import URIRef
 from ..convert import read_all
 from ..errors import ConfigError, FicheError, RncpLdError
 from ..model import Certification
-from ..namespaces import DCTERMS, PREFIXES, RDF
+from ..namespaces import DCTERMS, PREFIXES, PROV, RDF, RNCP
 from ..rdf.graph import Context, Triple, fiche_triples
 from ..rdf.serialize import writer
 from ..report import Issue, Report, Severity
@@ -44,6 +44,8 @@ from .ldes import Event, FeedState, append, index_document
 from .state import GENERATOR, STATE_PATH, FicheState, State
 
 __all__ = ["DOCUMENT_FORMATS", "FicheDocument", "PublishResult", "fiche_documents", "fiche_ntriples", "publish"]
+
+_PROVENANCE = (f"> <{PROV.wasDerivedFrom}> <", f"> <{RNCP.sourceLine}> ")
 
 DOCUMENT_FORMATS = {"turtle": "ttl", "jsonld": "jsonld", "rdfxml": "rdf", "nt": "nt"}
 """The RDF documents written at each node's path: format → file extension."""
@@ -58,10 +60,23 @@ class FicheDocument:
     triples: list[Triple]
     ntriples: str
     """Canonical N-Triples: unique lines, sorted."""
+    base: str = DEFAULT_BASE
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(self.ntriples.encode("utf-8")).hexdigest()
+        """SHA-256 of the fiche's content: its canonical N-Triples without provenance.
+
+        Where the fiche was read from (source file, its export date, the line) is left out:
+        a new export file names a new source and shifts lines, yet an unchanged fiche must
+        stay unchanged.
+        """
+        source = f"<{self.base}source/"
+        lines = (
+            line
+            for line in self.ntriples.splitlines(keepends=True)
+            if not line.startswith(source) and not any(p in line for p in _PROVENANCE)
+        )
+        return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -120,7 +135,7 @@ def fiche_documents(
             report.issues.append(Issue.from_error(issue_error, "unwritable-fiche"))
             report.count("fiches-skipped")
             continue
-        yield FicheDocument(cert, iri, triples, canonical_ntriples(triples))
+        yield FicheDocument(cert, iri, triples, canonical_ntriples(triples), ctx.minter.base)
 
 
 def fiche_ntriples(
@@ -152,7 +167,7 @@ def _under(iri: str, node: str) -> bool:
 def _block_triples(doc: FicheDocument, block_iri: URIRef) -> list[Triple]:
     """The block's own triples (subjects under its IRI) and its link to the certification."""
     node = str(block_iri)
-    out = [t for t in doc.triples if _under(t[0], node)]
+    out = [t for t in doc.triples if _under(str(t[0]), node)]
     out.append((doc.iri, DCTERMS.hasPart, block_iri))
     out.extend(t for t in doc.triples if t[0] == doc.iri and t[1] in (RDF.type, DCTERMS.title, DCTERMS.identifier))
     return out
