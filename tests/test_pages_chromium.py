@@ -16,6 +16,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from lxml import html as lxml_html
@@ -152,3 +153,22 @@ def test_phone_screenshot(address, fiche, tmp_path):
     assert struct.unpack(">II", data[16:24]) == PHONE
     assert len(data) > 10_000  # a rendered page, not a blank one
     print(f"\nscreenshot: {shot}")
+
+
+def test_the_iri_itself_opens_the_page(address, fiche, tmp_path):
+    """A browser at the IRI (no trailing slash) is redirected to the page, whose links then work."""
+    dom = _dom(f"{address}/rncp/{fiche.number}", tmp_path / "profile")
+    assert _text(dom.find(".//h1")) == fiche.title
+    block = fiche.blocks[0]
+    short = block.code.removeprefix(fiche.number)
+    link = next(a.get("href") for a in dom.iterfind(".//h3/a") if block.code in _text(a))
+    target = urljoin(f"{address}/rncp/{fiche.number}/", link)  # where the redirect left the browser
+    assert target == f"{address}/rncp/{fiche.number}/{short}/"
+    assert request_status(target) == 200
+
+
+def request_status(url: str) -> int:
+    from urllib.request import Request, urlopen
+
+    with urlopen(Request(url, headers={"Accept": "text/html"}), timeout=10) as response:
+        return int(response.status)
