@@ -273,3 +273,19 @@ def test_transient_failures_are_retried_with_backoff() -> None:
 def test_graph_url_keeps_an_existing_query_string() -> None:
     assert graph_url("http://h/ds?x=1", "urn:g") == "http://h/ds?x=1&graph=urn%3Ag"
     assert graph_url("http://h/store", "urn:g") == "http://h/store?graph=urn%3Ag"
+
+
+def test_push_takes_the_publish_graphs(server: Server, sample_graphs, tmp_path: Path) -> None:
+    """``rncp-ld publish --endpoint`` pushes ``site.fiche_ntriples`` (canonical N-Triples, URIRef names)."""
+    site = pytest.importorskip("rncp_ld.publish.site")
+    report = Report()
+    journal = tmp_path / "push.journal"
+    pushed = push(site.fiche_ntriples([RNCP_XML], report=report), server.endpoint, journal=journal)
+    assert report.valid and pushed.ok and len(pushed.pushed) == 12
+    assert server.count(CERTIFICATIONS) == 12 and server.count(BLOCKS) == 53
+    triples = server.count(TRIPLES)
+    again = push(site.fiche_ntriples([RNCP_XML]), server.endpoint, journal=journal)
+    assert len(again.unchanged) == 12 and again.pushed == []
+    # the same graphs in another serialization order: replaced, the same triples
+    assert push(sample_graphs, server.endpoint).ok
+    assert server.count(TRIPLES) == triples and server.count(GRAPHS) == 12

@@ -198,7 +198,8 @@ def push(
     down: str | None = None
     in_a_row = 0
     try:
-        for graph, nt in graphs:
+        for name, nt in graphs:
+            graph = str(name)  # an rdflib URIRef never equals the str the journal holds
             body = nt.encode("utf-8")
             digest = hashlib.sha256(body).hexdigest()
             if record.done.get(graph) == digest:
