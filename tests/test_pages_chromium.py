@@ -163,7 +163,7 @@ def test_the_iri_itself_opens_the_page(address, fiche, tmp_path):
     short = block.code.removeprefix(fiche.number)
     link = next(a.get("href") for a in dom.iterfind(".//h3/a") if block.code in _text(a))
     target = urljoin(f"{address}/rncp/{fiche.number}/", link)  # where the redirect left the browser
-    assert target == f"{address}/rncp/{fiche.number}/{short}/"
+    assert target.startswith(f"{address}/rncp/{fiche.number}/{short}/"), target
     assert request_status(target) == 200
 
 
