@@ -13,12 +13,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import RNCP_XML, RS_XML, SEED, SHARED
 from rncp_ld.convert import to_graph
 from rncp_ld.model import Certification
 from rncp_ld.namespaces import DCTERMS, ELM, RDF
 from rncp_ld.publish import fiche_ntriples, publish
 from rncp_ld.readers import read
+
+from conftest import RNCP_XML, RS_XML, SEED, SHARED
 
 BASE = "https://example.org/id/"
 DAY1 = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
@@ -67,7 +68,9 @@ def test_each_rdf_document_parses_and_holds_its_node(site, number):
     nodes = [(_folder(number), URIRef(BASE + _folder(number)))]
     nodes += [(_folder(number, b.code), URIRef(BASE + _folder(number, b.code))) for b in fiche.blocks]
     for folder, iri in nodes:
-        graphs = [Graph().parse(site / folder / f"index.{ext}", format=fmt) for ext, fmt in EXTENSIONS.items()]
+        graphs = [
+            Graph().parse(site / folder / f"index.{ext}", format=fmt) for ext, fmt in EXTENSIONS.items()
+        ]
         for graph in graphs:
             assert (iri, RDF.type, ELM.Qualification) in graph
             assert isomorphic(graph, graphs[0])
@@ -80,8 +83,8 @@ def test_each_rdf_document_parses_and_holds_its_node(site, number):
 def test_html_page_shows_the_fiche_and_embeds_its_graph(site):
     fiche = next(f for f in _fiches() if f.number == "RNCP16575")
     page = (site / "rncp/RNCP16575/index.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
-    assert 'name="viewport"' in page and "<link rel=\"stylesheet\"" not in page and "<script src" not in page
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert 'name="viewport"' in page and '<link rel="stylesheet"' not in page and "<script src" not in page
     from html import escape
 
     assert escape(fiche.title) in page
@@ -135,8 +138,11 @@ def test_catalog_conforms_to_the_official_dcat_ap_shapes(site):
     datasets = set(data.subjects(RDF.type, URIRef(dcat + "Dataset")))
     assert len(datasets) == 1
     dataset = datasets.pop()
-    assert (dataset, DCTERMS.modified, Literal("2026-01-01T08:00:00Z", datatype=URIRef(
-        "http://www.w3.org/2001/XMLSchema#dateTime"))) in data
+    assert (
+        dataset,
+        DCTERMS.modified,
+        Literal("2026-01-01T08:00:00Z", datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime")),
+    ) in data
     downloads = {str(o) for o in data.objects(None, URIRef(dcat + "downloadURL"))}
     assert {BASE + "register.nt.gz", BASE + "register.loq.xml"} <= downloads
     assert (None, DCTERMS.license, URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")) in data
@@ -223,7 +229,9 @@ def test_incremental_publish_counts_and_rewrites_only_what_changed(tmp_path, exp
     # changed: rewritten with the new title
     assert "Programme Grande École" in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")
     graph = Graph().parse(root / "rncp/RNCP34762/index.ttl")
-    assert any("Grande École" in str(o) for o in graph.objects(URIRef(BASE + "rncp/RNCP34762"), DCTERMS.title))
+    assert any(
+        "Grande École" in str(o) for o in graph.objects(URIRef(BASE + "rncp/RNCP34762"), DCTERMS.title)
+    )
     # added
     assert (root / "rncp/RNCP16575/BC01/index.ttl").is_file()
     # withdrawn: RDF gone, a tombstone page at the fiche's and each block's path
@@ -281,8 +289,21 @@ def test_a_new_export_file_name_alone_changes_nothing(tmp_path):
 def test_cli_publish(runner, tmp_path):
     from rncp_ld.cli import cli
 
-    done = runner.invoke(cli, ["publish", str(SEED), "-o", str(tmp_path / "s"), "--base", BASE,
-                               "--now", "2026-01-01T08:00:00Z", "--page-size", "10"])
+    done = runner.invoke(
+        cli,
+        [
+            "publish",
+            str(SEED),
+            "-o",
+            str(tmp_path / "s"),
+            "--base",
+            BASE,
+            "--now",
+            "2026-01-01T08:00:00Z",
+            "--page-size",
+            "10",
+        ],
+    )
     assert done.exit_code == 0, done.output
     assert "1 added, 0 changed, 0 withdrawn, 0 unchanged" in done.output
     assert (tmp_path / "s/rncp/RNCP16575/index.ttl").is_file()

@@ -9,4 +9,11 @@ from __future__ import annotations
 
 from .site import DOCUMENT_FORMATS, FicheDocument, PublishResult, fiche_documents, fiche_ntriples, publish
 
-__all__ = ["DOCUMENT_FORMATS", "FicheDocument", "PublishResult", "fiche_documents", "fiche_ntriples", "publish"]
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "FicheDocument",
+    "PublishResult",
+    "fiche_documents",
+    "fiche_ntriples",
+    "publish",
+]

@@ -76,12 +76,22 @@ def catalog_document(
         (catalog, RDF.type, DCAT.Catalog),
         (catalog, DCTERMS.title, _fr("Registre des certifications professionnelles en données liées")),
         (catalog, DCTERMS.title, _en("French professional certifications register as linked data")),
-        (catalog, DCTERMS.description, _fr(
-            "Les fiches du Répertoire national des certifications professionnelles (RNCP) et du "
-            "Répertoire spécifique (RS), alignées sur ELM, ESCO, ROME, NSF et CEC.")),
-        (catalog, DCTERMS.description, _en(
-            "The fiches of the French national register of professional certifications (RNCP) and of "
-            "the specific register (RS), aligned with ELM, ESCO, ROME, NSF and EQF.")),
+        (
+            catalog,
+            DCTERMS.description,
+            _fr(
+                "Les fiches du Répertoire national des certifications professionnelles (RNCP) et du "
+                "Répertoire spécifique (RS), alignées sur ELM, ESCO, ROME, NSF et CEC."
+            ),
+        ),
+        (
+            catalog,
+            DCTERMS.description,
+            _en(
+                "The fiches of the French national register of professional certifications (RNCP) and of "
+                "the specific register (RS), aligned with ELM, ESCO, ROME, NSF and EQF."
+            ),
+        ),
         (catalog, DCTERMS.publisher, publisher),
         (catalog, DCTERMS.issued, _when(issued)),
         (catalog, DCTERMS.modified, _when(modified)),
@@ -92,12 +102,22 @@ def catalog_document(
         (dataset, RDF.type, DCAT.Dataset),
         (dataset, DCTERMS.title, _fr("Registre RNCP / RS")),
         (dataset, DCTERMS.title, _en("RNCP / RS register")),
-        (dataset, DCTERMS.description, _fr(
-            f"{fiches} fiches et {blocks} blocs de compétences, chacun déréférençable sous {base} "
-            "(Turtle, JSON-LD, RDF/XML, N-Triples, HTML).")),
-        (dataset, DCTERMS.description, _en(
-            f"{fiches} fiches and {blocks} blocks of competences, each dereferenceable under {base} "
-            "(Turtle, JSON-LD, RDF/XML, N-Triples, HTML).")),
+        (
+            dataset,
+            DCTERMS.description,
+            _fr(
+                f"{fiches} fiches et {blocks} blocs de compétences, chacun déréférençable sous {base} "
+                "(Turtle, JSON-LD, RDF/XML, N-Triples, HTML)."
+            ),
+        ),
+        (
+            dataset,
+            DCTERMS.description,
+            _en(
+                f"{fiches} fiches and {blocks} blocks of competences, each dereferenceable under {base} "
+                "(Turtle, JSON-LD, RDF/XML, N-Triples, HTML)."
+            ),
+        ),
         (dataset, DCTERMS.identifier, Literal(str(dataset))),
         (dataset, DCTERMS.publisher, publisher),
         (dataset, DCTERMS.issued, _when(issued)),

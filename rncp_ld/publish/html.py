@@ -44,8 +44,15 @@ def _json_script(jsonld: str) -> str:
     return f'<script type="application/ld+json">\n{safe}</script>\n'
 
 
-def _page(title: str, body: str, *, home: str, iri: str | None = None, jsonld: str | None = None,
-          robots: str | None = None) -> str:
+def _page(
+    title: str,
+    body: str,
+    *,
+    home: str,
+    iri: str | None = None,
+    jsonld: str | None = None,
+    robots: str | None = None,
+) -> str:
     head = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -155,7 +162,10 @@ def certification_page(cert: Certification, iri: str, blocks: dict[str, str], js
         )
     if cert.formacodes:
         facts.append(
-            ("Formacode", "<br>".join(escape(f"{c.code} — {c.label}" if c.label else c.code) for c in cert.formacodes))
+            (
+                "Formacode",
+                "<br>".join(escape(f"{c.code} — {c.label}" if c.label else c.code) for c in cert.formacodes),
+            )
         )
     body = [f"<h1>{escape(cert.title)}</h1>\n", "<dl>\n"]
     body.extend(f"<dt>{label}</dt><dd>{value}</dd>\n" for label, value in facts)

@@ -101,9 +101,8 @@ def index_document(base: str) -> str:
 
 def _page_header(base: str, number: int) -> str:
     page = page_iri(base, number)
-    return (
-        prefixes(FEED_PREFIXES)
-        + statements([*stream_triples(base), (page, RDF.type, TREE.Node)], FEED_PREFIXES)
+    return prefixes(FEED_PREFIXES) + statements(
+        [*stream_triples(base), (page, RDF.type, TREE.Node)], FEED_PREFIXES
     )
 
 

@@ -43,7 +43,14 @@ from .dcat import Distribution, catalog_document, void_document
 from .ldes import Event, FeedState, append, index_document
 from .state import GENERATOR, STATE_PATH, FicheState, State
 
-__all__ = ["DOCUMENT_FORMATS", "FicheDocument", "PublishResult", "fiche_documents", "fiche_ntriples", "publish"]
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "FicheDocument",
+    "PublishResult",
+    "fiche_documents",
+    "fiche_ntriples",
+    "publish",
+]
 
 _PROVENANCE = (f"> <{PROV.wasDerivedFrom}> <", f"> <{RNCP.sourceLine}> ")
 
@@ -169,7 +176,9 @@ def _block_triples(doc: FicheDocument, block_iri: URIRef) -> list[Triple]:
     node = str(block_iri)
     out = [t for t in doc.triples if _under(str(t[0]), node)]
     out.append((doc.iri, DCTERMS.hasPart, block_iri))
-    out.extend(t for t in doc.triples if t[0] == doc.iri and t[1] in (RDF.type, DCTERMS.title, DCTERMS.identifier))
+    out.extend(
+        t for t in doc.triples if t[0] == doc.iri and t[1] in (RDF.type, DCTERMS.title, DCTERMS.identifier)
+    )
     return out
 
 
@@ -240,7 +249,9 @@ def _write_fiche(site: _Site, doc: FicheDocument, base: str, minter: Minter) -> 
         for fmt, ext in DOCUMENT_FORMATS.items():
             site.write(f"{block_folder}/index.{ext}", _serialize(fmt, triples))
             files.append(f"{block_folder}/index.{ext}")
-        page = html.block_page(doc.cert, block, str(block_iri), _serialize("jsonld", triples), _home(block_folder))
+        page = html.block_page(
+            doc.cert, block, str(block_iri), _serialize("jsonld", triples), _home(block_folder)
+        )
         site.write(f"{block_folder}/index.html", page)
         files.append(f"{block_folder}/index.html")
     texts = {fmt: _serialize(fmt, doc.triples) for fmt in DOCUMENT_FORMATS}
@@ -342,8 +353,13 @@ def publish(
             number = doc.cert.number
             if number in seen:
                 report.issues.append(
-                    Issue("duplicate-fiche", "published once, from its first source", Severity.WARNING,
-                          doc.cert.provenance.source, number)
+                    Issue(
+                        "duplicate-fiche",
+                        "published once, from its first source",
+                        Severity.WARNING,
+                        doc.cert.provenance.source,
+                        number,
+                    )
                 )
                 continue
             seen[number] = doc
@@ -391,8 +407,13 @@ def publish(
     complete = not report.stats.get("inputs-unreadable")
     if not complete:
         report.issues.append(
-            Issue("withdrawals-skipped", "an input could not be read: no fiche is withdrawn in this run",
-                  Severity.WARNING, None, None)
+            Issue(
+                "withdrawals-skipped",
+                "an input could not be read: no fiche is withdrawn in this run",
+                Severity.WARNING,
+                None,
+                None,
+            )
         )
     for number, previous in sorted(state.fiches.items()):
         if previous.withdrawn or number in seen or number in failed or not complete:
@@ -406,13 +427,23 @@ def publish(
         pages = sorted({f.rsplit("/", 1)[0] for f in previous.files if f.endswith("/index.html")})
         for page_folder in pages or [folder]:
             node = base + page_folder
-            out.write(f"{page_folder}/index.html",
-                      html.tombstone_page(node.rsplit("/", 1)[-1] if page_folder != folder else number,
-                                          node, previous.title if page_folder == folder else None, when,
-                                          _home(page_folder)))
+            out.write(
+                f"{page_folder}/index.html",
+                html.tombstone_page(
+                    node.rsplit("/", 1)[-1] if page_folder != folder else number,
+                    node,
+                    previous.title if page_folder == folder else None,
+                    when,
+                    _home(page_folder),
+                ),
+            )
         version = previous.version + 1
         state.fiches[number] = FicheState(
-            previous.hash, version, [f"{p}/index.html" for p in pages or [folder]], previous.title, withdrawn=True
+            previous.hash,
+            version,
+            [f"{p}/index.html" for p in pages or [folder]],
+            previous.title,
+            withdrawn=True,
         )
         events.append(Event(iri, version, "delete", stamp))
     # aggregates
@@ -435,22 +466,58 @@ def publish(
         state.timestamp = stamp
     out.write("feed/index.ttl", index_document(base))
     distributions = [
-        Distribution("dump", "register.nt.gz", "Registre complet (N-Triples, gzip)",
-                     "Whole register (N-Triples, gzip)", "RDF_N_TRIPLES", "application/n-triples",
-                     len(dump_bytes), "application/gzip"),
-        Distribution("loq", "register.loq.xml", "Qualifications Europass (LOQ 3.1.0)",
-                     "Europass qualifications (LOQ 3.1.0)", "XML", "application/xml", len(loq_bytes)),
-        Distribution("feed", "feed", "Flux des changements (LDES)", "Change feed (LDES)", "RDF_TURTLE",
-                     "text/turtle"),
+        Distribution(
+            "dump",
+            "register.nt.gz",
+            "Registre complet (N-Triples, gzip)",
+            "Whole register (N-Triples, gzip)",
+            "RDF_N_TRIPLES",
+            "application/n-triples",
+            len(dump_bytes),
+            "application/gzip",
+        ),
+        Distribution(
+            "loq",
+            "register.loq.xml",
+            "Qualifications Europass (LOQ 3.1.0)",
+            "Europass qualifications (LOQ 3.1.0)",
+            "XML",
+            "application/xml",
+            len(loq_bytes),
+        ),
+        Distribution(
+            "feed", "feed", "Flux des changements (LDES)", "Change feed (LDES)", "RDF_TURTLE", "text/turtle"
+        ),
     ]
-    out.write("catalog.ttl", catalog_document(base, issued=issued, modified=modified,
-                                              distributions=distributions, fiches=len(rows), blocks=blocks))
+    out.write(
+        "catalog.ttl",
+        catalog_document(
+            base,
+            issued=issued,
+            modified=modified,
+            distributions=distributions,
+            fiches=len(rows),
+            blocks=blocks,
+        ),
+    )
     example = str(minter.certification(rows[0][0])) if rows else None
-    vocabularies = sorted({PREFIXES[p] for p in ("adms", "dcat", "dct", "elm", "foaf", "prov", "rdfs",
-                                                 "rncp", "rov", "schema", "skos")})
-    out.write("void.ttl", void_document(base, modified=modified, triples=dump.triples,
-                                        entities=len(rows) + blocks, example=example,
-                                        vocabularies=vocabularies))
+    vocabularies = sorted(
+        {
+            PREFIXES[p]
+            for p in ("adms", "dcat", "dct", "elm", "foaf", "prov", "rdfs", "rncp", "rov", "schema", "skos")
+        }
+    )
+    out.write(
+        "void.ttl",
+        void_document(
+            base,
+            modified=modified,
+            triples=dump.triples,
+            entities=len(rows) + blocks,
+            example=example,
+            vocabularies=vocabularies,
+        ),
+    )
     state.generator = GENERATOR
     out.write(str(STATE_PATH), state.to_json())
     result.members = len(events)

@@ -29,8 +29,10 @@ def _term(term: Node, table: dict[str, str]) -> str:
         for prefix, ns in sorted(table.items(), key=lambda kv: -len(kv[1])):
             if term.startswith(ns):
                 local = term[len(ns) :]
-                if local and (local[0].isalpha() or local[0] == "_") and all(
-                    c.isalnum() or c in "_-" for c in local
+                if (
+                    local
+                    and (local[0].isalpha() or local[0] == "_")
+                    and all(c.isalnum() or c in "_-" for c in local)
                 ):
                     return f"{prefix}:{local}"
                 break
