@@ -331,6 +331,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- plumbing
 
+    def version_string(self) -> str:
+        return self.server_version
+
     def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
