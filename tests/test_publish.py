@@ -103,6 +103,7 @@ def test_html_page_shows_the_fiche_and_embeds_its_graph(site):
 
 
 def test_index_lists_every_certification(site):
+    assert not [p for p in site.rglob("*.tmp")]
     page = (site / "index.html").read_text(encoding="utf-8")
     for fiche in _fiches():
         assert f'href="{_folder(fiche.number)}/index.html"' in page

@@ -18,6 +18,7 @@ and an unchanged fiche's documents are not even rendered.
 
 from __future__ import annotations
 
+import filecmp
 import gzip
 import hashlib
 import io
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import URIRef
 
@@ -205,6 +207,25 @@ class _Site:
             raise
         self.result.written.append(rel)
 
+    def spool(self, rel: str) -> Path:
+        """A temporary file beside ``rel``, for :meth:`commit`."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        return Path(tmp)
+
+    def commit(self, tmp: Path, rel: str) -> int:
+        """Put the spooled ``tmp`` at ``rel`` unless ``rel`` holds the same bytes; its size."""
+        path = self.root / rel
+        size = tmp.stat().st_size
+        if path.is_file() and path.stat().st_size == size and filecmp.cmp(tmp, path, shallow=False):
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+            self.result.written.append(rel)
+        return size
+
     def remove(self, rel: str) -> None:
         path = self.root / rel
         if path.is_file():
@@ -267,9 +288,8 @@ def _write_fiche(site: _Site, doc: FicheDocument, base: str, minter: Minter) -> 
 class _Dump:
     """register.nt.gz: every fiche's triples, shared nodes (outside the fiche's IRI) once."""
 
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self.buffer, mtime=0)
+    def __init__(self, out: BinaryIO) -> None:
+        self.gzip = gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0)
         self.shared: set[str] = set()
         self.triples = 0
 
@@ -286,9 +306,8 @@ class _Dump:
         self.triples += len(lines)
         self.gzip.write("".join(lines).encode("utf-8"))
 
-    def close(self) -> bytes:
+    def close(self) -> None:
         self.gzip.close()
-        return self.buffer.getvalue()
 
 
 def publish(
@@ -340,14 +359,16 @@ def publish(
     seen: dict[str, FicheDocument | None] = {}
     rows: list[tuple[str, str, str, str]] = []
     export_dates: set[str] = set()
-    dump = _Dump()
-    loq_text = io.StringIO()
     from ..writers.loq_xml import LoqWriter
 
-    loq = LoqWriter(loq_text, minter)
-    loq.start()
+    dump_spool, loq_spool = out.spool("register.nt.gz"), out.spool("register.loq.xml")
+    dump_file = dump_spool.open("wb")
+    loq_file = loq_spool.open("w", encoding="utf-8", newline="\n")
+    dump = _Dump(dump_file)
+    loq = LoqWriter(loq_file, minter)
     blocks = 0
     try:
+        loq.start()
         certs = read_all(inputs, report, strict=strict)
         for doc in fiche_documents(certs, base=base, report=None if strict else report):
             number = doc.cert.number
@@ -401,8 +422,16 @@ def publish(
             if on_fiche:
                 on_fiche(number, status)
         loq.end()
-    finally:
+        dump.close()
+    except BaseException:
         loq.close()
+        for spool in (dump_file, loq_file):
+            spool.close()
+        dump_spool.unlink(missing_ok=True)
+        loq_spool.unlink(missing_ok=True)
+        raise
+    dump_file.close()
+    loq_file.close()
     failed = {issue.fiche for issue in report.issues if issue.severity == Severity.ERROR and issue.fiche}
     complete = not report.stats.get("inputs-unreadable")
     if not complete:
@@ -453,10 +482,8 @@ def publish(
     modified = max(export_dates) if export_dates else state.modified
     issued = state.issued[:10]
     rows.sort(key=lambda r: (r[0].startswith("RS"), len(r[0]), r[0]))
-    dump_bytes = dump.close()
-    out.write("register.nt.gz", dump_bytes)
-    loq_bytes = loq_text.getvalue().encode("utf-8")
-    out.write("register.loq.xml", loq_bytes)
+    dump_size = out.commit(dump_spool, "register.nt.gz")
+    loq_size = out.commit(loq_spool, "register.loq.xml")
     out.write("index.html", html.index_page(rows, {"certifications": len(rows), "blocs": blocks}))
     feed = FeedState(state.pages, state.last_page_members)
     for rel, text in append(root, base, feed, events, page_size).items():
@@ -473,7 +500,7 @@ def publish(
             "Whole register (N-Triples, gzip)",
             "RDF_N_TRIPLES",
             "application/n-triples",
-            len(dump_bytes),
+            dump_size,
             "application/gzip",
         ),
         Distribution(
@@ -483,7 +510,7 @@ def publish(
             "Europass qualifications (LOQ 3.1.0)",
             "XML",
             "application/xml",
-            len(loq_bytes),
+            loq_size,
         ),
         Distribution(
             "feed", "feed", "Flux des changements (LDES)", "Change feed (LDES)", "RDF_TURTLE", "text/turtle"
