@@ -22,7 +22,7 @@ demo: install
 	@echo "--- $(OUT)/rncp16575.ttl (first lines)"; head -n 40 $(OUT)/rncp16575.ttl
 
 test: install-test
-	bash scripts/cache_ob3_context.sh
+	bash scripts/install_test_tools.sh
 	$(BIN)/ruff check rncp_ld tests scripts bench
 	$(BIN)/python -m pytest -q
 
