@@ -158,6 +158,7 @@ def test_same_input_same_bytes(site, tmp_path):
     differ = {name for name in first if first[name] != later[name]}
     # only the clock: feed timestamps, catalogue and VoID dates, the state that keeps them
     assert differ == {"feed/page-1.ttl", "catalog.ttl", "void.ttl", ".rncp-ld/state.json"}
+    assert (site / "feed/index.html").is_file()
 
 
 def test_republishing_the_same_input_writes_nothing(site, tmp_path):
@@ -310,3 +311,21 @@ def test_cli_publish(runner, tmp_path):
     assert (tmp_path / "s/rncp/RNCP16575/index.ttl").is_file()
     bad = runner.invoke(cli, ["publish", str(SEED), "-o", str(tmp_path / "s"), "--now", "yesterday"])
     assert bad.exit_code == 2
+
+
+def test_a_block_dropped_from_a_fiche_leaves_a_tombstone(tmp_path):
+    root = tmp_path / "site"
+    publish([RNCP_XML], root, base=BASE, now=DAY1)
+    text = RNCP_XML.read_text(encoding="utf-8")
+    block = re.search(
+        r"      <BLOC_COMPETENCES>\s*<CODE>RNCP34762BC05</CODE>.*?</BLOC_COMPETENCES>\n", text, re.S
+    )
+    assert block
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / RNCP_XML.name).write_text(text.replace(block.group(), ""), encoding="utf-8")
+    result = publish([tmp_path / "new" / RNCP_XML.name], root, base=BASE, now=DAY2)
+    assert result.changed == ["RNCP34762"]
+    gone = root / "rncp/RNCP34762/BC05"
+    assert not (gone / "index.ttl").exists()
+    assert "Retiré du registre" in (gone / "index.html").read_text(encoding="utf-8")
+    assert 'href="BC05/index.html"' not in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")

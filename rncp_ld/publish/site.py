@@ -400,7 +400,18 @@ def publish(
             if status != "unchanged" or regenerate or missing:
                 files = _write_fiche(out, doc, base, minter)
                 for stale in sorted(set(previous.files if previous else ()) - set(files)):
-                    out.remove(stale)
+                    if stale.endswith("/index.html"):  # a block the fiche no longer has
+                        node = stale.removesuffix("/index.html")
+                        out.write(
+                            stale,
+                            html.tombstone_page(
+                                node.rsplit("/", 1)[-1], base + node, None, stamp[:10], _home(node)
+                            ),
+                        )
+                        files.append(stale)
+                    else:
+                        out.remove(stale)
+                files.sort()
             else:
                 assert previous is not None
                 files = previous.files
@@ -492,6 +503,7 @@ def publish(
     if events:
         state.timestamp = stamp
     out.write("feed/index.ttl", index_document(base))
+    out.write("feed/index.html", html.feed_page(state.pages))
     distributions = [
         Distribution(
             "dump",
