@@ -329,3 +329,17 @@ def test_a_block_dropped_from_a_fiche_leaves_a_tombstone(tmp_path):
     assert not (gone / "index.ttl").exists()
     assert "Retiré du registre" in (gone / "index.html").read_text(encoding="utf-8")
     assert 'href="BC05/index.html"' not in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")
+
+
+def test_catalogue_dates_come_from_the_export_when_it_has_one(tmp_path):
+    pyshacl = pytest.importorskip("pyshacl")
+    from conftest import CSV_ZIP
+
+    root = tmp_path / "site"
+    result = publish([CSV_ZIP], root, base=BASE, now=DAY1)
+    assert result.added
+    data = Graph().parse(root / "catalog.ttl")
+    date = Literal("2024-02-22", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    assert len(list(data.subjects(DCTERMS.modified, date))) == 5  # catalogue, dataset, 3 distributions
+    conforms, _, text = pyshacl.validate(data, shacl_graph=Graph().parse(DCAT_SHAPES), inference="none")
+    assert conforms, text
