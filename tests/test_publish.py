@@ -93,20 +93,21 @@ def test_html_page_shows_the_fiche_and_embeds_its_graph(site):
         for competence in block.competences:
             assert escape(competence) in page
     for name in ("index.ttl", "index.jsonld", "index.rdf", "index.nt"):
-        assert f'href="{name}"' in page
+        assert f'href="/id/rncp/RNCP16575/{name}"' in page  # absolute paths: right at the IRI and at …/
     embedded = re.search(r'<script type="application/ld\+json">\n(.*?)</script>', page, re.S)
     assert embedded
     graph = Graph().parse(data=embedded.group(1), format="json-ld")
     assert isomorphic(graph, Graph().parse(site / "rncp/RNCP16575/index.ttl"))
     block = (site / "rncp/RNCP16575/BC01/index.html").read_text(encoding="utf-8")
-    assert escape(fiche.blocks[0].title) in block and 'href="../index.html"' in block
+    assert escape(fiche.blocks[0].title) in block and 'href="/id/rncp/RNCP16575/"' in block
+    assert 'href="/id/rncp/RNCP16575/BC01/"' in page
 
 
 def test_index_lists_every_certification(site):
     assert not [p for p in site.rglob("*.tmp")]
     page = (site / "index.html").read_text(encoding="utf-8")
     for fiche in _fiches():
-        assert f'href="{_folder(fiche.number)}/index.html"' in page
+        assert f'href="/id/{_folder(fiche.number)}/"' in page
 
 
 def test_register_dump_is_the_converted_register(site):
@@ -328,7 +329,7 @@ def test_a_block_dropped_from_a_fiche_leaves_a_tombstone(tmp_path):
     gone = root / "rncp/RNCP34762/BC05"
     assert not (gone / "index.ttl").exists()
     assert "Retiré du registre" in (gone / "index.html").read_text(encoding="utf-8")
-    assert 'href="BC05/index.html"' not in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")
+    assert 'href="/id/rncp/RNCP34762/BC05/"' not in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")
 
 
 def test_catalogue_dates_come_from_the_export_when_it_has_one(tmp_path):

@@ -49,6 +49,7 @@ def _page(
     body: str,
     *,
     home: str,
+    url: str | None = None,
     iri: str | None = None,
     jsonld: str | None = None,
     robots: str | None = None,
@@ -66,7 +67,7 @@ def _page(
     if iri:
         head.append(f'<link rel="canonical" href="{escape(iri)}">')
         head.extend(
-            f'<link rel="alternate" type="{mime}" href="{name}" title="{label}">'
+            f'<link rel="alternate" type="{mime}" href="{url or ""}{name}" title="{label}">'
             for name, mime, label in FORMAT_LINKS
         )
     head.append(f"<style>{_CSS}</style>")
@@ -91,9 +92,9 @@ def _paragraphs(text: str | None) -> str:
     return "".join(f"<p>{escape(p.strip())}</p>\n" for p in text.split("\n") if p.strip())
 
 
-def _formats(iri: str) -> str:
+def _formats(iri: str, url: str) -> str:
     links = "".join(
-        f'<li><a href="{name}" type="{mime}">{label}</a></li>' for name, mime, label in FORMAT_LINKS
+        f'<li><a href="{url}{name}" type="{mime}">{label}</a></li>' for name, mime, label in FORMAT_LINKS
     )
     return (
         '<h2 id="donnees">Données</h2>\n'
@@ -137,8 +138,12 @@ def _dates(cert: Certification) -> list[str]:
     return out
 
 
-def certification_page(cert: Certification, iri: str, blocks: dict[str, str], jsonld: str, home: str) -> str:
-    """The page of one certification; ``blocks`` maps each block code to its relative link."""
+def certification_page(
+    cert: Certification, iri: str, blocks: dict[str, str], jsonld: str, *, home: str, url: str
+) -> str:
+    """The page of one certification at ``url`` (a path ending with ``/``); ``blocks`` maps each
+    block code to the path of its page. Links are absolute paths: the page reads the same
+    served at its IRI, at ``…/`` or at ``…/index.html``."""
     facts: list[tuple[str, str]] = [("Numéro", escape(cert.number))]
     if cert.abbreviation:
         facts.append(("Type", escape(cert.abbreviation.label or cert.abbreviation.code)))
@@ -192,23 +197,25 @@ def certification_page(cert: Certification, iri: str, blocks: dict[str, str], js
             )
     elif cert.capacities:
         body.append("<h2>Compétences attestées</h2>\n" + _list(cert.capacities))
-    body.append(_formats(iri))
-    return _page(f"{cert.number} — {cert.title}", "".join(body), home=home, iri=iri, jsonld=jsonld)
+    body.append(_formats(iri, url))
+    return _page(f"{cert.number} — {cert.title}", "".join(body), home=home, url=url, iri=iri, jsonld=jsonld)
 
 
-def block_page(cert: Certification, block: Block, iri: str, jsonld: str, home: str) -> str:
-    """The page of one block of ``cert`` (the certification's page is ``../``)."""
+def block_page(
+    cert: Certification, block: Block, iri: str, jsonld: str, *, home: str, url: str, parent: str
+) -> str:
+    """The page of one block of ``cert`` at ``url``; ``parent`` is the certification's page."""
     body = [
         f"<h1>{escape(block.title)}</h1>\n<dl>\n",
         f"<dt>Code</dt><dd>{escape(block.code)}</dd>\n",
-        f'<dt>Certification</dt><dd><a href="../index.html">{escape(cert.number)} — {escape(cert.title)}</a></dd>\n',
+        f'<dt>Certification</dt><dd><a href="{parent}">{escape(cert.number)} — {escape(cert.title)}</a></dd>\n',
     ]
     if block.optional:
         body.append("<dt>Statut</dt><dd>Bloc facultatif</dd>\n")
     body.append("</dl>\n")
     body.append(_competences(block).replace("<h4>", "<h2>").replace("</h4>", "</h2>"))
-    body.append(_formats(iri))
-    return _page(f"{block.code} — {block.title}", "".join(body), home=home, iri=iri, jsonld=jsonld)
+    body.append(_formats(iri, url))
+    return _page(f"{block.code} — {block.title}", "".join(body), home=home, url=url, iri=iri, jsonld=jsonld)
 
 
 def tombstone_page(number: str, iri: str, title: str | None, when: str, home: str) -> str:
@@ -218,13 +225,13 @@ def tombstone_page(number: str, iri: str, title: str | None, when: str, home: st
         f"<h1>{name}</h1>\n<p><strong>Retiré du registre publié</strong> le {escape(when)} "
         "(HTTP 410 Gone).</p>\n"
         f"<p>Identifiant : <code>{escape(iri)}</code></p>\n"
-        f'<p>L\'historique des versions est dans le <a href="{home.removesuffix("index.html")}feed/index.html">'
+        f'<p>L\'historique des versions est dans le <a href="{home}feed/">'
         "flux des changements</a>.</p>\n"
     )
     return _page(f"{number} — retiré", body, home=home, robots="noindex")
 
 
-def index_page(rows: Iterable[tuple[str, str, str, str]], counts: dict[str, int]) -> str:
+def index_page(rows: Iterable[tuple[str, str, str, str]], counts: dict[str, int], home: str) -> str:
     """The site's home: every certification (number, title, level, link), and the downloads."""
     table = "".join(
         f'<tr><td><a href="{escape(link)}">{escape(number)}</a></td><td>{escape(title)}</td><td>{escape(level)}</td></tr>\n'
@@ -235,21 +242,22 @@ def index_page(rows: Iterable[tuple[str, str, str, str]], counts: dict[str, int]
         "<h1>Registre des certifications professionnelles (RNCP / RS)</h1>\n"
         f'<p class="muted">{escape(summary)}</p>\n'
         "<h2>Téléchargements</h2>\n<ul>\n"
-        '<li><a href="register.nt.gz">Registre complet (N-Triples, gzip)</a></li>\n'
-        '<li><a href="register.loq.xml">Europass LOQ (XML)</a></li>\n'
-        '<li><a href="catalog.ttl">Catalogue DCAT-AP</a> · <a href="void.ttl">Description VoID</a></li>\n'
-        '<li><a href="feed/index.html">Flux des changements (LDES)</a></li>\n</ul>\n'
+        '<li><a href="{home}register.nt.gz">Registre complet (N-Triples, gzip)</a></li>\n'
+        f'<li><a href="{home}register.loq.xml">Europass LOQ (XML)</a></li>\n'
+        f'<li><a href="{home}catalog.ttl">Catalogue DCAT-AP</a> · <a href="{home}void.ttl">Description VoID</a></li>\n'
+        f'<li><a href="{home}feed/">Flux des changements (LDES)</a></li>\n</ul>\n'
         "<h2>Certifications</h2>\n"
         '<table>\n<thead><tr><th scope="col">Numéro</th><th scope="col">Intitulé</th><th scope="col">Niveau</th></tr></thead>\n'
         f"<tbody>\n{table}</tbody>\n</table>\n"
     )
-    return _page("Registre RNCP / RS — données liées", body, home="index.html")
+    return _page("Registre RNCP / RS — données liées", body, home=home)
 
 
-def feed_page(pages: int) -> str:
+def feed_page(pages: int, home: str) -> str:
     """feed/index.html: what the change feed is and where its pages are."""
     items = "".join(
-        f'<li><a href="page-{n}.ttl" type="text/turtle">Page {n}</a></li>\n' for n in range(1, pages + 1)
+        f'<li><a href="{home}feed/page-{n}.ttl" type="text/turtle">Page {n}</a></li>\n'
+        for n in range(1, pages + 1)
     )
     body = (
         "<h1>Flux des changements du registre</h1>\n"
@@ -257,7 +265,7 @@ def feed_page(pages: int) -> str:
         "y ajoute une version (<code>dct:isVersionOf</code>, <code>dct:modified</code>) de chaque fiche ajoutée "
         "ou modifiée, et une version <code>as:Delete</code> de chaque fiche retirée. Les pages pleines ne "
         "changent plus ; la dernière reçoit les nouvelles versions.</p>\n"
-        '<p><a href="index.ttl" type="text/turtle">Description du flux (Turtle)</a></p>\n'
+        f'<p><a href="{home}feed/index.ttl" type="text/turtle">Description du flux (Turtle)</a></p>\n'
         f"<h2>Pages</h2>\n<ol>\n{items}</ol>\n"
     )
-    return _page("Flux des changements — registre RNCP / RS", body, home="../index.html")
+    return _page("Flux des changements — registre RNCP / RS", body, home=home)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from rdflib import URIRef
 
@@ -240,8 +241,9 @@ def _path(iri: str, base: str) -> str:
     return iri[len(base) :]
 
 
-def _home(folder: str) -> str:
-    return "../" * (folder.count("/") + 1) + "index.html"
+def _root(base: str) -> str:
+    """The absolute path of the site's root on its server, e.g. ``/id/``."""
+    return urlsplit(base).path or "/"
 
 
 def _level(cert: Certification) -> str:
@@ -260,18 +262,25 @@ def _timestamp(now: datetime | None) -> str:
 def _write_fiche(site: _Site, doc: FicheDocument, base: str, minter: Minter) -> list[str]:
     """Every document of one fiche and its blocks; returns the files written (relative)."""
     folder = _path(doc.iri, base)
+    root = _root(base)
     files: list[str] = []
     block_links: dict[str, str] = {}
     for block in doc.cert.blocks:
         block_iri = minter.block(doc.cert.number, block.code)
         block_folder = _path(block_iri, base)
-        block_links[block.code] = block_folder.removeprefix(folder + "/") + "/index.html"
+        block_links[block.code] = f"{root}{block_folder}/"
         triples = _block_triples(doc, block_iri)
         for fmt, ext in DOCUMENT_FORMATS.items():
             site.write(f"{block_folder}/index.{ext}", _serialize(fmt, triples))
             files.append(f"{block_folder}/index.{ext}")
         page = html.block_page(
-            doc.cert, block, str(block_iri), _serialize("jsonld", triples), _home(block_folder)
+            doc.cert,
+            block,
+            str(block_iri),
+            _serialize("jsonld", triples),
+            home=root,
+            url=f"{root}{block_folder}/",
+            parent=f"{root}{folder}/",
         )
         site.write(f"{block_folder}/index.html", page)
         files.append(f"{block_folder}/index.html")
@@ -279,7 +288,9 @@ def _write_fiche(site: _Site, doc: FicheDocument, base: str, minter: Minter) -> 
     for fmt, ext in DOCUMENT_FORMATS.items():
         site.write(f"{folder}/index.{ext}", texts[fmt])
         files.append(f"{folder}/index.{ext}")
-    page = html.certification_page(doc.cert, str(doc.iri), block_links, texts["jsonld"], _home(folder))
+    page = html.certification_page(
+        doc.cert, str(doc.iri), block_links, texts["jsonld"], home=root, url=f"{root}{folder}/"
+    )
     site.write(f"{folder}/index.html", page)
     files.append(f"{folder}/index.html")
     return sorted(files)
@@ -405,7 +416,7 @@ def publish(
                         out.write(
                             stale,
                             html.tombstone_page(
-                                node.rsplit("/", 1)[-1], base + node, None, stamp[:10], _home(node)
+                                node.rsplit("/", 1)[-1], base + node, None, stamp[:10], _root(base)
                             ),
                         )
                         files.append(stale)
@@ -429,7 +440,7 @@ def publish(
                 report.issues.append(Issue.from_error(error, "not-in-loq"))
             blocks += len(doc.cert.blocks)
             folder = _path(doc.iri, base)
-            rows.append((number, doc.cert.title, _level(doc.cert), f"{folder}/index.html"))
+            rows.append((number, doc.cert.title, _level(doc.cert), f"{_root(base)}{folder}/"))
             if on_fiche:
                 on_fiche(number, status)
         loq.end()
@@ -474,7 +485,7 @@ def publish(
                     node,
                     previous.title if page_folder == folder else None,
                     when,
-                    _home(page_folder),
+                    _root(base),
                 ),
             )
         version = previous.version + 1
@@ -495,7 +506,9 @@ def publish(
     rows.sort(key=lambda r: (r[0].startswith("RS"), len(r[0]), r[0]))
     dump_size = out.commit(dump_spool, "register.nt.gz")
     loq_size = out.commit(loq_spool, "register.loq.xml")
-    out.write("index.html", html.index_page(rows, {"certifications": len(rows), "blocs": blocks}))
+    out.write(
+        "index.html", html.index_page(rows, {"certifications": len(rows), "blocs": blocks}, _root(base))
+    )
     feed = FeedState(state.pages, state.last_page_members)
     for rel, text in append(root, base, feed, events, page_size).items():
         out.write(rel, text)
@@ -503,7 +516,7 @@ def publish(
     if events:
         state.timestamp = stamp
     out.write("feed/index.ttl", index_document(base))
-    out.write("feed/index.html", html.feed_page(state.pages))
+    out.write("feed/index.html", html.feed_page(state.pages, _root(base)))
     distributions = [
         Distribution(
             "dump",
