@@ -344,3 +344,10 @@ def test_catalogue_dates_come_from_the_export_when_it_has_one(tmp_path):
     assert len(list(data.subjects(DCTERMS.modified, date))) == 5  # catalogue, dataset, 3 distributions
     conforms, _, text = pyshacl.validate(data, shacl_graph=Graph().parse(DCAT_SHAPES), inference="none")
     assert conforms, text
+
+
+def test_files_are_readable_by_a_web_server(site):
+    import stat
+
+    for path in (site / "index.html", site / "register.nt.gz", site / "rncp/RNCP16575/index.ttl"):
+        assert path.stat().st_mode & stat.S_IROTH, path

@@ -191,6 +191,10 @@ class _Site:
     def __init__(self, root: Path, result: PublishResult) -> None:
         self.root = root
         self.result = result
+        umask = os.umask(0o022)
+        os.umask(umask)
+        self.mode = 0o666 & ~umask
+        """Files are for a web server to read: the mode a plain ``open()`` gives, not mkstemp's 0600."""
 
     def write(self, rel: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -202,6 +206,7 @@ class _Site:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(raw)
+            os.chmod(tmp, self.mode)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -223,6 +228,7 @@ class _Site:
         if path.is_file() and path.stat().st_size == size and filecmp.cmp(tmp, path, shallow=False):
             tmp.unlink()
         else:
+            os.chmod(tmp, self.mode)
             os.replace(tmp, path)
             self.result.written.append(rel)
         return size
