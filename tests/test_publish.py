@@ -242,6 +242,7 @@ def test_incremental_publish_counts_and_rewrites_only_what_changed(tmp_path, exp
     assert not list(gone.rglob("index.ttl"))
     assert "Retiré du registre" in (gone / "index.html").read_text(encoding="utf-8")
     assert "Retiré du registre" in (gone / "BC01/index.html").read_text(encoding="utf-8")
+    assert (gone / "index.gone").is_file() and (gone / "BC01/index.gone").is_file()
     assert "RNCP35809" not in (root / "index.html").read_text(encoding="utf-8")
     state = json.loads((root / ".rncp-ld/state.json").read_text(encoding="utf-8"))
     assert state["fiches"]["RNCP35809"]["withdrawn"] is True
@@ -276,6 +277,7 @@ def test_incremental_publish_counts_and_rewrites_only_what_changed(tmp_path, exp
     assert third.summary() == "1 added, 1 changed, 0 withdrawn, 19 unchanged"
     assert (root / "rncp/RNCP35809/index.ttl").is_file()
     assert "Retiré" not in (root / "rncp/RNCP35809/BC01/index.html").read_text(encoding="utf-8")
+    assert not (root / "rncp/RNCP35809/index.gone").exists()
     page5 = Graph().parse(root / "feed/page-5.ttl")
     assert (URIRef(BASE + "rncp/RNCP35809#v3"), RDF.type, URIRef(act + "Create")) in page5
 
@@ -329,7 +331,12 @@ def test_a_block_dropped_from_a_fiche_leaves_a_tombstone(tmp_path):
     gone = root / "rncp/RNCP34762/BC05"
     assert not (gone / "index.ttl").exists()
     assert "Retiré du registre" in (gone / "index.html").read_text(encoding="utf-8")
-    assert 'href="/id/rncp/RNCP34762/BC05/"' not in (root / "rncp/RNCP34762/index.html").read_text(encoding="utf-8")
+    assert (gone / "index.gone").is_file()
+    again = publish([tmp_path / "new" / RNCP_XML.name], root, base=BASE, now=DAY2)
+    assert again.written == [] and (gone / "index.gone").is_file()
+    assert 'href="/id/rncp/RNCP34762/BC05/"' not in (root / "rncp/RNCP34762/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_catalogue_dates_come_from_the_export_when_it_has_one(tmp_path):

@@ -252,6 +252,15 @@ def _root(base: str) -> str:
     return urlsplit(base).path or "/"
 
 
+def _tombstone(out: _Site, folder: str, label: str, base: str, title: str | None, when: str) -> list[str]:
+    """What stays at the path of a withdrawn node: a page saying so, and ``index.gone``, a
+    marker a web server can answer 410 Gone on. Returns the two paths."""
+    page = html.tombstone_page(label, base + folder, title, when, _root(base))
+    out.write(f"{folder}/index.html", page)
+    out.write(f"{folder}/index.gone", f"410 Gone {when}\n")
+    return [f"{folder}/index.gone", f"{folder}/index.html"]
+
+
 def _level(cert: Certification) -> str:
     if cert.level is not None:
         return str(cert.level)
@@ -416,18 +425,12 @@ def publish(
             missing = previous is not None and any(not (root / f).is_file() for f in previous.files)
             if status != "unchanged" or regenerate or missing:
                 files = _write_fiche(out, doc, base, minter)
-                for stale in sorted(set(previous.files if previous else ()) - set(files)):
-                    if stale.endswith("/index.html"):  # a block the fiche no longer has
-                        node = stale.removesuffix("/index.html")
-                        out.write(
-                            stale,
-                            html.tombstone_page(
-                                node.rsplit("/", 1)[-1], base + node, None, stamp[:10], _root(base)
-                            ),
-                        )
-                        files.append(stale)
-                    else:
-                        out.remove(stale)
+                stale = set(previous.files if previous else ()) - set(files)
+                for node in sorted(f.removesuffix("/index.html") for f in stale if f.endswith("/index.html")):
+                    # a block the fiche no longer has
+                    files += _tombstone(out, node, node.rsplit("/", 1)[-1], base, None, stamp[:10])
+                for rel in sorted(stale - set(files)):
+                    out.remove(rel)
                 files.sort()
             else:
                 assert previous is not None
@@ -478,27 +481,21 @@ def publish(
         result.withdrawn.append(number)
         iri = minter.certification(number)
         folder = _path(iri, base)
-        for stale in previous.files:
-            out.remove(stale)
         when = stamp[:10]
         pages = sorted({f.rsplit("/", 1)[0] for f in previous.files if f.endswith("/index.html")})
+        kept: list[str] = []
         for page_folder in pages or [folder]:
-            node = base + page_folder
-            out.write(
-                f"{page_folder}/index.html",
-                html.tombstone_page(
-                    node.rsplit("/", 1)[-1] if page_folder != folder else number,
-                    node,
-                    previous.title if page_folder == folder else None,
-                    when,
-                    _root(base),
-                ),
-            )
+            top = page_folder == folder
+            label = number if top else page_folder.rsplit("/", 1)[-1]
+            kept += _tombstone(out, page_folder, label, base, previous.title if top else None, when)
+        for rel in previous.files:
+            if rel not in kept:
+                out.remove(rel)
         version = previous.version + 1
         state.fiches[number] = FicheState(
             previous.hash,
             version,
-            [f"{p}/index.html" for p in pages or [folder]],
+            kept,
             previous.title,
             withdrawn=True,
         )
