@@ -12,7 +12,7 @@ from html import escape
 
 from ..model import Block, Certification
 
-__all__ = ["block_page", "certification_page", "feed_page", "index_page", "tombstone_page"]
+__all__ = ["block_page", "certification_page", "index_page", "tombstone_page"]
 
 FORMAT_LINKS = (
     ("index.ttl", "text/turtle", "Turtle"),
@@ -225,7 +225,7 @@ def tombstone_page(number: str, iri: str, title: str | None, when: str, home: st
         f"<h1>{name}</h1>\n<p><strong>Retiré du registre publié</strong> le {escape(when)} "
         "(HTTP 410 Gone).</p>\n"
         f"<p>Identifiant : <code>{escape(iri)}</code></p>\n"
-        f'<p>L\'historique des versions est dans le <a href="{home}feed/">'
+        f'<p>L\'historique des versions est dans le <a href="{home}feed/index.ttl">'
         "flux des changements</a>.</p>\n"
     )
     return _page(f"{number} — retiré", body, home=home, robots="noindex")
@@ -245,27 +245,9 @@ def index_page(rows: Iterable[tuple[str, str, str, str]], counts: dict[str, int]
         '<li><a href="{home}register.nt.gz">Registre complet (N-Triples, gzip)</a></li>\n'
         f'<li><a href="{home}register.loq.xml">Europass LOQ (XML)</a></li>\n'
         f'<li><a href="{home}catalog.ttl">Catalogue DCAT-AP</a> · <a href="{home}void.ttl">Description VoID</a></li>\n'
-        f'<li><a href="{home}feed/">Flux des changements (LDES)</a></li>\n</ul>\n'
+        f'<li><a href="{home}feed/index.ttl">Flux des changements (LDES)</a></li>\n</ul>\n'
         "<h2>Certifications</h2>\n"
         '<table>\n<thead><tr><th scope="col">Numéro</th><th scope="col">Intitulé</th><th scope="col">Niveau</th></tr></thead>\n'
         f"<tbody>\n{table}</tbody>\n</table>\n"
     )
     return _page("Registre RNCP / RS — données liées", body, home=home)
-
-
-def feed_page(pages: int, home: str) -> str:
-    """feed/index.html: what the change feed is and where its pages are."""
-    items = "".join(
-        f'<li><a href="{home}feed/page-{n}.ttl" type="text/turtle">Page {n}</a></li>\n'
-        for n in range(1, pages + 1)
-    )
-    body = (
-        "<h1>Flux des changements du registre</h1>\n"
-        '<p>Un <a href="https://w3id.org/ldes/specification">Linked Data Event Stream</a> : chaque publication '
-        "y ajoute une version (<code>dct:isVersionOf</code>, <code>dct:modified</code>) de chaque fiche ajoutée "
-        "ou modifiée, et une version <code>as:Delete</code> de chaque fiche retirée. Les pages pleines ne "
-        "changent plus ; la dernière reçoit les nouvelles versions.</p>\n"
-        f'<p><a href="{home}feed/index.ttl" type="text/turtle">Description du flux (Turtle)</a></p>\n'
-        f"<h2>Pages</h2>\n<ol>\n{items}</ol>\n"
-    )
-    return _page("Flux des changements — registre RNCP / RS", body, home=home)

@@ -519,7 +519,6 @@ def publish(
     if events:
         state.timestamp = stamp
     out.write("feed/index.ttl", index_document(base))
-    out.write("feed/index.html", html.feed_page(state.pages, _root(base)))
     distributions = [
         Distribution(
             "dump",
