@@ -242,7 +242,7 @@ def index_page(rows: Iterable[tuple[str, str, str, str]], counts: dict[str, int]
         "<h1>Registre des certifications professionnelles (RNCP / RS)</h1>\n"
         f'<p class="muted">{escape(summary)}</p>\n'
         "<h2>Téléchargements</h2>\n<ul>\n"
-        '<li><a href="{home}register.nt.gz">Registre complet (N-Triples, gzip)</a></li>\n'
+        f'<li><a href="{home}register.nt.gz">Registre complet (N-Triples, gzip)</a></li>\n'
         f'<li><a href="{home}register.loq.xml">Europass LOQ (XML)</a></li>\n'
         f'<li><a href="{home}catalog.ttl">Catalogue DCAT-AP</a> · <a href="{home}void.ttl">Description VoID</a></li>\n'
         f'<li><a href="{home}feed/index.ttl">Flux des changements (LDES)</a></li>\n</ul>\n'
