@@ -106,7 +106,7 @@ def test_html_page_shows_the_fiche_and_embeds_its_graph(site):
 def test_index_lists_every_certification(site):
     assert not [p for p in site.rglob("*.tmp")]
     page = (site / "index.html").read_text(encoding="utf-8")
-    assert "{" not in page
+    assert "{home}" not in page
     for name in ("register.nt.gz", "register.loq.xml", "catalog.ttl", "void.ttl", "feed/index.ttl"):
         assert f'href="/id/{name}"' in page
     for fiche in _fiches():
