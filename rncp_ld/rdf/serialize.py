@@ -87,13 +87,14 @@ def _qname(iri: str) -> tuple[str, str] | None:
     return None
 
 
-def _grouped(triples: Iterable[Triple]) -> dict[URIRef, dict[URIRef, list[Node]]]:
-    """Triples by subject then predicate, in first-seen order, duplicates dropped."""
-    subjects: dict[URIRef, dict[URIRef, list[Node]]] = {}
+def _grouped(triples: Iterable[Triple]) -> dict[URIRef, dict[URIRef, dict[Node, None]]]:
+    """Triples by subject then predicate, in first-seen order, duplicates dropped.
+
+    The objects of a predicate are the keys of a dict: ordered, and a repeated one costs O(1).
+    """
+    subjects: dict[URIRef, dict[URIRef, dict[Node, None]]] = {}
     for s, p, o in triples:
-        objects = subjects.setdefault(s, {}).setdefault(p, [])
-        if o not in objects:
-            objects.append(o)
+        subjects.setdefault(s, {}).setdefault(p, {})[o] = None
     return subjects
 
 
