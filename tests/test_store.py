@@ -75,6 +75,7 @@ def test_reload_replaces_never_duplicates(tmp_path: Path) -> None:
     # small batches: the replaced graphs are spread over several bulk loads
     again = load([modified], folder, batch_triples=3000)
     assert again.stats["graphs-replaced"] == 12
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "db"]  # no staging file left
     assert count(TRIPLES, folder) == triples and count(GRAPHS, folder) == 20
     titled = 'SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?c dct:title "{}"@fr }} }}'
     assert count(titled.format(OLD_TITLE), folder) == 0

@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,6 @@ __all__ = ["FORMATS", "QueryResult", "fiche_graphs", "load", "query", "query_tex
 
 FORMATS = ("table", "csv", "json")
 """Renderings of a query's answer."""
-
-BATCH_TRIPLES = 250_000
-"""Triples handed to one ``bulk_load`` call."""
 
 
 def fiche_graphs(
@@ -78,10 +77,17 @@ def load(
     store_dir: str | Path,
     *,
     base: str = DEFAULT_BASE,
-    batch_triples: int = BATCH_TRIPLES,
+    batch_triples: int | None = None,
 ) -> Report:
     """Convert the fiches of ``sources`` and bulk-load them into the store at ``store_dir``
     (created if needed), one named graph per fiche; a fiche already there is replaced.
+
+    The fiches are staged as N-Quads in a temporary file beside the store, then loaded
+    by one ``bulk_load`` (each bulk load merges into the store: one big load is several
+    times faster than many small ones). ``batch_triples`` bounds the triples of one load;
+    a fiche met twice in a run also starts a new load, so the later one wins. The graphs
+    of a load are removed just before it: a crash then leaves them missing until the
+    next load, never half-replaced.
 
     Stats: ``fiches-read``, ``fiches-loaded``, ``graphs-replaced``, ``triples``, and
     ``fiches-skipped`` / ``inputs-unreadable`` with their issues.
@@ -96,37 +102,44 @@ def load(
     except OSError as error:
         raise ConfigError(f"cannot open the store {path}: {error}") from None
     report = Report()
-    batch: dict[str, str] = {}
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".nq")
+    os.close(fd)
+    staging = Path(name)
+    staged: set[str] = set()
     size = 0
+    out = staging.open("w", encoding="utf-8", newline="\n")
 
     def flush() -> None:
-        nonlocal size
-        if not batch:
-            return
-        for graph in batch:
-            node = ox.NamedNode(graph)
-            if store.contains_named_graph(node):
-                store.remove_graph(node)
-                report.count("graphs-replaced")
-        store.bulk_load(
-            input="".join(_quads(nt, graph) for graph, nt in batch.items()).encode("utf-8"),
-            format=ox.RdfFormat.N_QUADS,
-        )
-        batch.clear()
+        nonlocal size, out
+        out.close()
+        if staged:
+            for graph in staged:
+                node = ox.NamedNode(graph)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                    report.count("graphs-replaced")
+            store.bulk_load(path=str(staging), format=ox.RdfFormat.N_QUADS)
+        staged.clear()
         size = 0
+        out = staging.open("w", encoding="utf-8", newline="\n")
 
-    for graph, nt in fiche_graphs(sources, report, base=base):
-        if graph in batch:  # the same fiche twice in this run: the later one wins
-            flush()
-        batch[graph] = nt
-        triples = nt.count("\n")
-        size += triples
-        report.count("fiches-loaded")
-        report.count("triples", triples)
-        if size >= batch_triples:
-            flush()
-    flush()
-    store.flush()
+    try:
+        for graph, nt in fiche_graphs(sources, report, base=base):
+            if graph in staged:  # the same fiche twice in this run: the later one wins
+                flush()
+            out.write(_quads(nt, graph))
+            staged.add(graph)
+            triples = nt.count("\n")
+            size += triples
+            report.count("fiches-loaded")
+            report.count("triples", triples)
+            if batch_triples and size >= batch_triples:
+                flush()
+        flush()
+        store.flush()
+    finally:
+        out.close()
+        staging.unlink(missing_ok=True)
     return report
 
 
