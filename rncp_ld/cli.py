@@ -646,10 +646,23 @@ def serve_command(site: Path, store_dir: Path | None, host: str, port: int, quer
     type=click.IntRange(min=1),
     help="Members per page of the change feed.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Also push each fiche's graph to this SPARQL 1.1 Graph Store endpoint (replacing it); "
+    "a journal in the site lets a second run finish what failed.",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 def publish_command(
-    inputs: tuple[Path, ...], site: Path, base: str, now: str | None, page_size: int, strict: bool, quiet: bool
+    inputs: tuple[Path, ...],
+    site: Path,
+    base: str,
+    now: str | None,
+    page_size: int,
+    endpoint: str | None,
+    strict: bool,
+    quiet: bool,
 ) -> None:
     """Publish fiches as a static linked-data site any web server can host.
 
@@ -679,7 +692,32 @@ def publish_command(
         click.echo(str(issue), err=True)
     if not quiet:
         click.echo(f"{result.summary()} → {site}", err=True)
-    sys.exit(_exit_code(result.report))
+    code = _exit_code(result.report)
+    if endpoint:
+        code = max(code, _push(inputs, site, base, endpoint, quiet=quiet))
+    sys.exit(code)
+
+
+def _push(inputs: tuple[Path, ...], site: Path, base: str, endpoint: str, *, quiet: bool) -> int:
+    """Push every fiche's graph to ``endpoint``; 1 when one could not be pushed."""
+    import hashlib
+
+    from .publish import fiche_ntriples
+    from .publish.gsp import push
+
+    journal = site / ".rncp-ld" / f"push-{hashlib.sha256(endpoint.encode()).hexdigest()[:16]}.jsonl"
+    pushed = push(
+        ((str(iri), text) for iri, text in fiche_ntriples(inputs, base=base)), endpoint, journal=journal
+    )
+    report = pushed.to_report()
+    for issue in report.issues:
+        click.echo(str(issue), err=True)
+    if not quiet:
+        click.echo(
+            f"{len(pushed.pushed)} graphs pushed, {len(pushed.unchanged)} unchanged, {len(pushed.failed)} not pushed → {endpoint}",
+            err=True,
+        )
+    return 0 if pushed.ok else 1
 
 
 def main() -> None:
