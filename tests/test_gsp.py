@@ -289,3 +289,21 @@ def test_push_takes_the_publish_graphs(server: Server, sample_graphs, tmp_path: 
     # the same graphs in another serialization order: replaced, the same triples
     assert push(sample_graphs, server.endpoint).ok
     assert server.count(TRIPLES) == triples and server.count(GRAPHS) == 12
+
+
+def test_journal_is_compacted(tmp_path: Path) -> None:
+    from rncp_ld.publish.gsp import _Journal
+
+    path = tmp_path / "push.journal"
+    lines = [
+        json.dumps({"endpoint": "http://a/store", "graph": "urn:g", "sha256": str(i)}) for i in range(1500)
+    ]
+    lines.append(json.dumps({"endpoint": "http://b/store", "graph": "urn:g", "sha256": "b"}))
+    path.write_text("\n".join([*lines, '{"endpoint": "http://a/sto']) + "\n", encoding="utf-8")
+    journal = _Journal(path, "http://a/store")
+    journal.close()
+    assert journal.done == {"urn:g": "1499"}
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 2
+    other = _Journal(path, "http://b/store")
+    other.close()
+    assert other.done == {"urn:g": "b"}

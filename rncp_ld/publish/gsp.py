@@ -100,15 +100,25 @@ class _Journal:
         self._out = None
         if path is None:
             return
+        latest: dict[tuple[str, str], str] = {}
+        lines = 0
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
+                lines += 1
                 try:
                     entry = json.loads(line)
-                except ValueError:  # a line cut by a crash
+                    latest[entry["endpoint"], entry["graph"]] = entry["sha256"]
+                except (ValueError, KeyError, TypeError):  # a line cut by a crash
                     continue
-                if entry.get("endpoint") == endpoint:
-                    self.done[entry["graph"]] = entry["sha256"]
+        self.done = {graph: digest for (where, graph), digest in latest.items() if where == endpoint}
         path.parent.mkdir(parents=True, exist_ok=True)
+        if lines > 2 * len(latest) + 1000:  # compact: one line per endpoint and graph
+            tmp = path.with_name(f".{path.name}.tmp")
+            with tmp.open("w", encoding="utf-8") as compact:
+                for (where, graph), digest in latest.items():
+                    entry = {"endpoint": where, "graph": graph, "sha256": digest}
+                    compact.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            os.replace(tmp, path)
         self._out = path.open("a", encoding="utf-8")
 
     def record(self, graph: str, digest: str) -> None:
