@@ -277,7 +277,8 @@ def test_graph_url_keeps_an_existing_query_string() -> None:
 
 def test_push_takes_the_publish_graphs(server: Server, sample_graphs, tmp_path: Path) -> None:
     """``rncp-ld publish --endpoint`` pushes ``site.fiche_ntriples`` (canonical N-Triples, URIRef names)."""
-    site = pytest.importorskip("rncp_ld.publish.site")
+    from rncp_ld.publish import site
+
     report = Report()
     journal = tmp_path / "push.journal"
     pushed = push(site.fiche_ntriples([RNCP_XML], report=report), server.endpoint, journal=journal)
@@ -307,3 +308,20 @@ def test_journal_is_compacted(tmp_path: Path) -> None:
     other = _Journal(path, "http://b/store")
     other.close()
     assert other.done == {"urn:g": "b"}
+
+
+def test_publish_command_pushes_to_the_endpoint_and_a_second_run_finishes(
+    server: Server, tmp_path: Path
+) -> None:
+    """``rncp-ld publish --endpoint``: the site is written, every fiche graph pushed, then nothing left."""
+    from click.testing import CliRunner
+
+    from rncp_ld.cli import cli
+
+    args = ["publish", str(RNCP_XML), "-o", str(tmp_path / "site"), "--endpoint", server.endpoint]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.stderr
+    assert f"12 graphs pushed, 0 unchanged, 0 not pushed → {server.endpoint}" in first.stderr
+    assert server.count(CERTIFICATIONS) == 12 and server.count(BLOCKS) == 53
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0 and "0 graphs pushed, 12 unchanged" in second.stderr
