@@ -25,7 +25,7 @@ from rncp_ld.publish.gsp import graph_url, push
 from rncp_ld.publish.store import fiche_graphs
 from rncp_ld.report import Report
 
-from conftest import RNCP_XML
+from conftest import RNCP_XML, unavailable
 
 OLD_TITLE = "Diplôme Arts et Techniques du Théâtre (ATT), parcours conception lumière"
 NEW_TITLE = "Diplôme Arts et Techniques du Théâtre (ATT), parcours lumière et son"
@@ -41,7 +41,7 @@ TRIPLES = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
 def _oxigraph() -> str:
     found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if found is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph, in the test extra)")
+        unavailable("the oxigraph server is not installed (pip install oxigraph, in the test extra)")
     return found
 
 

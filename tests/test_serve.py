@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import pyoxigraph
 import pytest
 
 from rncp_ld.publish.serve import make_server, negotiate
-
-pyoxigraph = pytest.importorskip("pyoxigraph")
 
 BASE = "https://example.org/"
 IRI = f"{BASE}rncp/RNCP16575"
@@ -496,14 +495,11 @@ def test_keep_alive_serves_several_requests(server):
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """The seed fiche published by ``rncp-ld publish`` and loaded by ``rncp-ld store load``."""
+    from rncp_ld.publish import site as site_module
+    from rncp_ld.publish import store as store_module
+
     from conftest import SEED
 
-    site_module = pytest.importorskip(
-        "rncp_ld.publish.site", reason="rncp_ld/publish/site.py not in the tree"
-    )
-    store_module = pytest.importorskip(
-        "rncp_ld.publish.store", reason="rncp_ld/publish/store.py not in the tree"
-    )
     root = tmp_path_factory.mktemp("published")
     site_module.publish([SEED], root / "site", base=BASE)
     store_module.load([SEED], root / "store", base=BASE)
