@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -21,39 +20,16 @@ from rncp_ld.credentials import jades, keys
 from rncp_ld.credentials.jades import SignatureError
 from rncp_ld.errors import ConfigError
 
-from conftest import SHARED
+from conftest import MADE, SHARED
 
 SAMPLES = sorted((SHARED / "elm" / "Credentials" / "JSON-LD Examples (ELM v3)").glob("*-signed.jsonld"))
 UTC = timezone.utc
-MADE = datetime(2024, 1, 1, tzinfo=UTC)
 SIGNED = datetime(2024, 6, 30, 12, 0, 0, 999, tzinfo=UTC)
 LATER = datetime(2025, 1, 1, tzinfo=UTC)
 PAYLOAD = json.dumps(
     {"id": "urn:uuid:00000000-0000-4000-8000-000000000001", "title": {"fr": "Bloc 1 — « Étude »"}},
     ensure_ascii=False,
 )
-
-
-def _signer(directory: Path, alg: str, org_id: str = "NTRFR-552100554") -> keys.SigningKey:
-    key_path, cert_path = keys.generate(
-        directory,
-        org_name="Centre ressource AROBASE",
-        org_id=org_id,
-        country="FR",
-        alg=alg,
-        clock=lambda: MADE,
-    )
-    return keys.load(key_path, cert_path, clock=lambda: MADE)
-
-
-@pytest.fixture(scope="module", params=["ES256", "RS256"])
-def signer(request, tmp_path_factory) -> keys.SigningKey:
-    return _signer(tmp_path_factory.mktemp(request.param), request.param)
-
-
-@pytest.fixture(scope="module")
-def other(tmp_path_factory) -> keys.SigningKey:
-    return _signer(tmp_path_factory.mktemp("other"), "ES256", "NTRFR-732829320")
 
 
 def _b64url(data: bytes) -> str:

@@ -7,7 +7,6 @@ import copy
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -15,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from lxml import etree
 
-from rncp_ld.credentials import keys, xades
+from rncp_ld.credentials import xades
 from rncp_ld.credentials.xades import DS, SNB, XADES, SignatureError
 from rncp_ld.errors import ConfigError
 from rncp_ld.model import BlockResult, Candidate, Decision
@@ -29,7 +28,6 @@ SCHEMA = SHARED / "elm-v2" / "Credentials" / "XSD" / "flatten" / "genericschema.
 EXAMPLES = SHARED / "elm-v2" / "Credentials" / "XML Examples"
 DIPLOMA_SUPPLEMENT = SHARED / "elm" / "Credentials" / "XML Examples (ELM v2)" / "EDC_DiplomaSupplement_AA.xml"
 UTC = timezone.utc
-MADE = datetime(2024, 1, 1, tzinfo=UTC)
 SIGNED = datetime(2024, 7, 1, 9, 30, tzinfo=UTC)
 LATER = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -41,28 +39,6 @@ class Issuer:
     country: str = "FR"
     homepage: str | None = "http://www.arobase-formations.fr"
     eidas_identifier: str | None = "NTRFR-552100554"
-
-
-def _signer(directory: Path, alg: str, org_id: str = "NTRFR-552100554") -> keys.SigningKey:
-    key_path, cert_path = keys.generate(
-        directory,
-        org_name="Centre ressource AROBASE",
-        org_id=org_id,
-        country="FR",
-        alg=alg,
-        clock=lambda: MADE,
-    )
-    return keys.load(key_path, cert_path, clock=lambda: MADE)
-
-
-@pytest.fixture(scope="module", params=["ES256", "RS256"])
-def signer(request, tmp_path_factory) -> keys.SigningKey:
-    return _signer(tmp_path_factory.mktemp(request.param), request.param)
-
-
-@pytest.fixture(scope="module")
-def other(tmp_path_factory) -> keys.SigningKey:
-    return _signer(tmp_path_factory.mktemp("other"), "ES256", "NTRFR-732829320")
 
 
 @pytest.fixture(scope="module")
