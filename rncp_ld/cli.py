@@ -9,7 +9,10 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,6 +38,61 @@ class StoppedError(click.ClickException):
     exit_code = 1
 
 
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _inputs_argument(name: str = "inputs") -> Decorator:
+    """One or more existing files named on the command line."""
+    return click.argument(
+        name, nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )
+
+
+def _base_option(help: str) -> Decorator:
+    """``--base``, the base of the minted IRIs; each command says what it is the base of."""
+    return click.option("--base", default=DEFAULT_BASE, show_default=True, help=help)
+
+
+def _folder_option(dest: str, help: str) -> Decorator:
+    """``-o/--output``, a folder the command writes into, stored as ``dest``."""
+    return click.option(
+        "-o", "--output", dest, required=True, type=click.Path(file_okay=False, path_type=Path), help=help
+    )
+
+
+def _store_option(help: str) -> Decorator:
+    """``--store``, the folder of an on-disk store."""
+    return click.option(
+        "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help=help
+    )
+
+
+def _strict_option() -> Decorator:
+    return click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
+
+
+def _quiet_option(help: str = "Print problems only, no summary.") -> Decorator:
+    return click.option("-q", "--quiet", is_flag=True, help=help)
+
+
+@contextmanager
+def _errors(*, strict: bool = False) -> Iterator[None]:
+    """Turn the library's errors into click's: a one-line message and the module's exit codes.
+
+    Any :class:`RncpLdError` is a :class:`RunError` (exit 2). With ``strict`` (the commands that
+    take ``--strict``) a :class:`ConfigError` is a usage error (exit 2) and a :class:`FicheError`
+    a :class:`StoppedError` (exit 1).
+    """
+    try:
+        yield
+    except RncpLdError as error:
+        if strict and isinstance(error, ConfigError):
+            raise click.UsageError(str(error)) from None
+        if strict and isinstance(error, FicheError):
+            raise StoppedError(f"stopped (--strict): {error}") from None
+        raise RunError(str(error)) from None
+
+
 def _summary(report: Report, output: str) -> str:
     stats = report.stats
     written = stats.get("fiches-written", 0)
@@ -57,9 +115,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@_inputs_argument()
 @click.option(
     "-o",
     "--output",
@@ -80,14 +136,9 @@ def cli() -> None:
     show_default=True,
     help="RDF content: the full RNCP graph, or its ELM-only projection (Europass LOQ profile).",
 )
-@click.option(
-    "--base",
-    default=DEFAULT_BASE,
-    show_default=True,
-    help="Base of the IRIs minted for fiches, blocks and concepts.",
-)
-@click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
-@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@_base_option("Base of the IRIs minted for fiches, blocks and concepts.")
+@_strict_option()
+@_quiet_option()
 def convert(
     inputs: tuple[Path, ...], output: str, fmt: str | None, profile: str, base: str, strict: bool, quiet: bool
 ) -> None:
@@ -104,14 +155,8 @@ def convert(
             f"cannot infer the format of {output!r}; give --format ({', '.join(OUTPUT_FORMATS)})",
             param_hint="'-o'",
         )
-    try:
+    with _errors(strict=True):
         report = run(inputs, output, format=fmt, base=base, profile=profile, strict=strict)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    except FicheError as error:
-        raise StoppedError(f"stopped (--strict): {error}") from None
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
     for issue in report.issues:
         click.echo(str(issue), err=True)
     if not quiet:
@@ -120,9 +165,7 @@ def convert(
 
 
 @cli.command()
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@_inputs_argument()
 @click.option(
     "--shapes",
     multiple=True,
@@ -145,19 +188,14 @@ def convert(
     help="text for people, json or junit for pipelines, turtle for a SHACL sh:ValidationReport.",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Write the report to this file.")
-@click.option(
-    "--base",
-    default=DEFAULT_BASE,
-    show_default=True,
-    help="Base of the IRIs minted for fiches, and of relative IRIs in the shapes.",
-)
+@_base_option("Base of the IRIs minted for fiches, and of relative IRIs in the shapes.")
 @click.option(
     "-j",
     "--processes",
     type=click.IntRange(min=1),
     help="Worker processes for fiche sources  [default: one per core]",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary on stderr.")
+@_quiet_option("No progress bar, no summary on stderr.")
 def validate(
     inputs: tuple[Path, ...],
     shapes: tuple[Path, ...],
@@ -186,17 +224,16 @@ def validate(
         )
         progress.__enter__()
     try:
-        report = run(
-            inputs,
-            shapes=shapes,
-            xsd=xsd,
-            base=base,
-            processes=processes,
-            on_fiche=(lambda: progress.update(1)) if progress else None,
-            on_notice=lambda line: click.echo(f"note: {line}", err=True),
-        )
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
+        with _errors():
+            report = run(
+                inputs,
+                shapes=shapes,
+                xsd=xsd,
+                base=base,
+                processes=processes,
+                on_fiche=(lambda: progress.update(1)) if progress else None,
+                on_notice=lambda line: click.echo(f"note: {line}", err=True),
+            )
     finally:
         if progress:
             progress.__exit__(None, None, None)
@@ -231,14 +268,7 @@ def keys() -> None:
 
 
 @keys.command("generate")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for key.pem and cert.pem.",
-)
+@_folder_option("out_dir", "Folder for key.pem and cert.pem.")
 @click.option("--org-name", required=True, help="Legal name of the organisation (subject O and CN).")
 @click.option("--org-id", required=True, help="organizationIdentifier, e.g. NTRFR-<SIREN>.")
 @click.option("--country", required=True, help="ISO 3166 country code of the organisation, e.g. FR.")
@@ -297,14 +327,7 @@ def keys_generate(
 @cli.command("issue")
 @click.argument("fiche", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the credentials (one sub-folder per candidate).",
-)
+@_folder_option("out_dir", "Folder of the credentials (one sub-folder per candidate).")
 @click.option(
     "--key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -350,9 +373,7 @@ def keys_generate(
     is_flag=True,
     help="Write bare credentials for an external sealing service (no --key needed).",
 )
-@click.option(
-    "--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs of certifications and blocks."
-)
+@_base_option("Base of the IRIs of certifications and blocks.")
 @click.option(
     "--no-render",
     is_flag=True,
@@ -384,27 +405,24 @@ def issue_command(
 
     shown = click.progressbar(length=0, label="issuing", file=sys.stderr) if sys.stderr.isatty() else None
     try:
-        report = issue(
-            fiche,
-            results,
-            out_dir,
-            key=key,
-            cert=cert,
-            passphrase_env=passphrase_env,
-            formats=[f.strip() for f in formats.split(",") if f.strip()],
-            unsigned=unsigned,
-            issuer_config=issuer_config,
-            profile=profile,
-            ob3_context=ob3_context,
-            credentials_v2_context=credentials_v2_context,
-            base=base,
-            render=not no_render,
-            on_credential=(lambda _: shown.update(1)) if shown else None,
-        )
-    except ConfigError as error:
-        raise RunError(str(error)) from None
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
+        with _errors():
+            report = issue(
+                fiche,
+                results,
+                out_dir,
+                key=key,
+                cert=cert,
+                passphrase_env=passphrase_env,
+                formats=[f.strip() for f in formats.split(",") if f.strip()],
+                unsigned=unsigned,
+                issuer_config=issuer_config,
+                profile=profile,
+                ob3_context=ob3_context,
+                credentials_v2_context=credentials_v2_context,
+                base=base,
+                render=not no_render,
+                on_credential=(lambda _: shown.update(1)) if shown else None,
+            )
     finally:
         if shown:
             shown.render_finish()
@@ -483,7 +501,7 @@ def verify_command(
     """
     from .credentials.verify import parse_moment, verify
 
-    try:
+    with _errors():
         verification = verify(
             files,
             trusted=trust,
@@ -492,8 +510,6 @@ def verify_command(
             contexts=contexts,
             at=parse_moment(at) if at else None,
         )
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
     click.echo(verification.to_json() if fmt == "json" else verification.to_text(), nl=fmt == "json")
     sys.exit(verification.exit_code)
 
@@ -504,29 +520,17 @@ def store_group() -> None:
 
 
 @store_group.command("load")
-@click.argument(
-    "sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--store",
-    "store_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the store (created if needed).",
-)
-@click.option(
-    "--base", default=DEFAULT_BASE, show_default=True, help="Base of the IRIs minted for fiches and blocks."
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@_inputs_argument("sources")
+@_store_option("Folder of the store (created if needed).")
+@_base_option("Base of the IRIs minted for fiches and blocks.")
+@_quiet_option()
 def store_load(sources: tuple[Path, ...], store_dir: Path, base: str, quiet: bool) -> None:
     """Convert fiche SOURCES and bulk-load them into the store, one named graph per fiche
     (named by the certification's IRI). A fiche loaded again replaces its graph."""
     from .publish.store import load
 
-    try:
+    with _errors():
         report = load(sources, store_dir, base=base)
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
     for problem in report.issues:
         click.echo(str(problem), err=True)
     if not quiet:
@@ -544,13 +548,7 @@ def store_load(sources: tuple[Path, ...], store_dir: Path, base: str, quiet: boo
 
 @store_group.command("query")
 @click.argument("query_arg", metavar="QUERY")
-@click.option(
-    "--store",
-    "store_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the store.",
-)
+@_store_option("Folder of the store.")
 @click.option(
     "-f",
     "--format",
@@ -574,11 +572,9 @@ def store_query(query_arg: str, store_dir: Path, fmt: str, union: bool) -> None:
     """
     from .publish.store import query, query_text
 
-    try:
+    with _errors():
         answer = query(query_text(query_arg), store_dir, union=union)
         click.echo(answer.render(fmt), nl=False)
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
 
 
 @cli.command("serve")
@@ -617,23 +613,9 @@ def serve_command(site: Path, store_dir: Path | None, host: str, port: int, quer
 
 
 @cli.command("publish")
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    "site",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Site folder; a previous publish there is updated incrementally.",
-)
-@click.option(
-    "--base",
-    default=DEFAULT_BASE,
-    show_default=True,
-    help="IRI of the site's root (ends with /); must stay the same between publishes.",
-)
+@_inputs_argument()
+@_folder_option("site", "Site folder; a previous publish there is updated incrementally.")
+@_base_option("IRI of the site's root (ends with /); must stay the same between publishes.")
 @click.option(
     "--now",
     metavar="DATETIME",
@@ -652,8 +634,8 @@ def serve_command(site: Path, store_dir: Path | None, host: str, port: int, quer
     help="Also push each fiche's graph to this SPARQL 1.1 Graph Store endpoint (replacing it); "
     "a journal in the site lets a second run finish what failed.",
 )
-@click.option("--strict", is_flag=True, help="Stop at the first bad fiche instead of skipping it.")
-@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@_strict_option()
+@_quiet_option()
 def publish_command(
     inputs: tuple[Path, ...],
     site: Path,
@@ -680,14 +662,8 @@ def publish_command(
         moment = datetime.fromisoformat(now.replace("Z", "+00:00")) if now else None
     except ValueError:
         raise click.BadParameter(f"{now!r} is not an ISO 8601 date-time", param_hint="'--now'") from None
-    try:
+    with _errors(strict=True):
         result = publish(inputs, site, base=base, now=moment, page_size=page_size, strict=strict)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    except FicheError as error:
-        raise StoppedError(f"stopped (--strict): {error}") from None
-    except RncpLdError as error:
-        raise RunError(str(error)) from None
     for issue in result.report.issues:
         click.echo(str(issue), err=True)
     if not quiet:
