@@ -93,6 +93,16 @@ def _errors(*, strict: bool = False) -> Iterator[None]:
         raise RunError(str(error)) from None
 
 
+def _losses(stats: dict[str, int]) -> list[str]:
+    """The end of a run's summary: the fiches skipped and inputs unreadable, if any."""
+    parts = []
+    if stats.get("fiches-skipped"):
+        parts.append(f"{stats['fiches-skipped']} skipped")
+    if stats.get("inputs-unreadable"):
+        parts.append(f"{stats['inputs-unreadable']} input(s) unreadable")
+    return parts
+
+
 def _summary(report: Report, output: str) -> str:
     stats = report.stats
     written = stats.get("fiches-written", 0)
@@ -100,10 +110,7 @@ def _summary(report: Report, output: str) -> str:
         f"{written} fiche{'s' if written != 1 else ''} written",
         *(f"{stats[unit]:,} {unit}" for unit in ("triples", "qualifications") if unit in stats),
     ]
-    if stats.get("fiches-skipped"):
-        parts.append(f"{stats['fiches-skipped']} skipped")
-    if stats.get("inputs-unreadable"):
-        parts.append(f"{stats['inputs-unreadable']} input(s) unreadable")
+    parts += _losses(stats)
     target = "stdout" if output == "-" else output
     return f"{', '.join(parts)} → {target}"
 
@@ -538,10 +545,7 @@ def store_load(sources: tuple[Path, ...], store_dir: Path, base: str, quiet: boo
         parts = [f"{stats.get('fiches-loaded', 0)} fiches loaded", f"{stats.get('triples', 0):,} triples"]
         if stats.get("graphs-replaced"):
             parts.append(f"{stats['graphs-replaced']} graphs replaced")
-        if stats.get("fiches-skipped"):
-            parts.append(f"{stats['fiches-skipped']} skipped")
-        if stats.get("inputs-unreadable"):
-            parts.append(f"{stats['inputs-unreadable']} input(s) unreadable")
+        parts += _losses(stats)
         click.echo(f"{', '.join(parts)} → {store_dir}", err=True)
     sys.exit(_exit_code(report))
 
