@@ -92,6 +92,7 @@ def test_html_page_shows_the_fiche_and_embeds_its_graph(site):
         assert escape(block.title) in page
         for competence in block.competences:
             assert escape(competence) in page
+    assert escape("jusqu'au 31/12/2006") in page and "du 22/08/2016 au 04/10/2021" in page  # registrations
     for name in ("index.ttl", "index.jsonld", "index.rdf", "index.nt"):
         assert f'href="/id/rncp/RNCP16575/{name}"' in page  # absolute paths: right at the IRI and at …/
     embedded = re.search(r'<script type="application/ld\+json">\n(.*?)</script>', page, re.S)

@@ -8,6 +8,7 @@ the node. They are rendered from the model; the graph itself is embedded as JSON
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from html import escape
 
 from ..model import Block, Certification
@@ -125,16 +126,19 @@ def _level(cert: Certification) -> str | None:
     return f"Niveau {cert.level_1969} (nomenclature de 1969)" if cert.level_1969 else None
 
 
+def _period(start: date | None, end: date | None) -> str:
+    """A registration period in French words, dates as dd/mm/yyyy."""
+    if start and end:
+        return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+    if end:
+        return f"jusqu'au {end:%d/%m/%Y}"
+    return f"à partir du {start:%d/%m/%Y}" if start else "dates non indiquées"
+
+
 def _dates(cert: Certification) -> list[str]:
-    out = []
-    for period in cert.registrations:
-        start = period.start.isoformat() if period.start else "?"
-        end = period.end.isoformat() if period.end else "…"
-        out.append(f"du {start} au {end}")
+    out = [_period(period.start, period.end) for period in cert.registrations]
     if not out and (cert.effective_date or cert.end_date):
-        start = cert.effective_date.isoformat() if cert.effective_date else "?"
-        end = cert.end_date.isoformat() if cert.end_date else "…"
-        out.append(f"du {start} au {end}")
+        out.append(_period(cert.effective_date, cert.end_date))
     return out
 
 
