@@ -42,3 +42,12 @@ def test_booleans_levels_numbers_siret():
     assert parse_siret("\t11004301500012") == "11004301500012"
     with pytest.raises(ValueError, match="expected 14 digits"):
         parse_siret("1100430150001")
+
+
+def test_header_mismatch_names_the_first_differing_column():
+    from rncp_ld.readers.values import header_mismatch
+
+    assert header_mismatch([" a", "b "], ["a", "b"]) is None
+    assert header_mismatch(["a", "x"], ["a", "b"]) == (2, "x", "b")
+    assert header_mismatch(["a"], ["a", "b"]) == (2, None, "b")
+    assert header_mismatch(["a", "b", "c"], ["a", "b"]) == (3, "c", None)

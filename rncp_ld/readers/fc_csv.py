@@ -19,7 +19,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import zip_longest
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -36,7 +35,7 @@ from ..model import (
     RegistrationPeriod,
 )
 from ..report import Issue, Severity
-from .values import clean, parse_bool, parse_date, parse_int, parse_level, parse_siret
+from .values import clean, header_mismatch, parse_bool, parse_date, parse_int, parse_level, parse_siret
 
 __all__ = ["COLUMNS", "read"]
 
@@ -215,21 +214,22 @@ def _check_header(header: list[str] | None, member: _Member, source: str) -> Non
     expected = ";".join(columns)
     if header is None:
         raise InputError(f"{member.name} is empty", source=source, expected=f"the header {expected}")
-    for index, (got, want) in enumerate(zip_longest((h.strip() for h in header), columns), 1):
-        if got == want:
-            continue
-        if want is None:
-            problem = f"has an extra column {index} {got!r}"
-        elif got is None:
-            problem = f"lacks column {index} {want!r}"
-        else:
-            problem = f"has {got!r} in column {index} where {want!r} was expected"
-        raise InputError(
-            f"wrong header: {member.name} {problem}",
-            source=source,
-            location=f"{member.name}:line 1",
-            expected=f"the header {expected}",
-        )
+    mismatch = header_mismatch(header, columns)
+    if mismatch is None:
+        return
+    index, got, want = mismatch
+    if want is None:
+        problem = f"has an extra column {index} {got!r}"
+    elif got is None:
+        problem = f"lacks column {index} {want!r}"
+    else:
+        problem = f"has {got!r} in column {index} where {want!r} was expected"
+    raise InputError(
+        f"wrong header: {member.name} {problem}",
+        source=source,
+        location=f"{member.name}:line 1",
+        expected=f"the header {expected}",
+    )
 
 
 @dataclass(frozen=True, slots=True)

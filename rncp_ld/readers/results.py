@@ -15,13 +15,13 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from itertools import zip_longest
 from pathlib import Path
 from typing import TypeVar
 
 from ..errors import InputError
 from ..model import BlockResult, Candidate, Decision
 from ..report import Issue
+from .values import header_mismatch
 
 __all__ = ["COLUMNS", "read_results"]
 
@@ -85,21 +85,22 @@ def _check_header(header: list[str] | None, line: int, source: str) -> None:
     """Raise InputError naming the first column of ``header`` that is not the expected one."""
     if header is None:
         raise InputError("the results file is empty", source=source, expected=f"the header {HEADER}")
-    for index, (got, want) in enumerate(zip_longest((h.strip() for h in header), COLUMNS), 1):
-        if got == want:
-            continue
-        if want is None:
-            problem = f"an extra column {index} {got!r}"
-        elif got is None:
-            problem = f"no column {index} {want!r}"
-        else:
-            problem = f"{got!r} in column {index} where {want!r} was expected"
-        raise InputError(
-            f"wrong header: {problem}",
-            source=source,
-            location=f"line {line}",
-            expected=f"the header {HEADER}",
-        )
+    mismatch = header_mismatch(header, COLUMNS)
+    if mismatch is None:
+        return
+    index, got, want = mismatch
+    if want is None:
+        problem = f"an extra column {index} {got!r}"
+    elif got is None:
+        problem = f"no column {index} {want!r}"
+    else:
+        problem = f"{got!r} in column {index} where {want!r} was expected"
+    raise InputError(
+        f"wrong header: {problem}",
+        source=source,
+        location=f"line {line}",
+        expected=f"the header {HEADER}",
+    )
 
 
 class _Row:

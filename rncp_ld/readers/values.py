@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
+from itertools import zip_longest
 
 __all__ = [
     "FRENCH_MONTHS",
     "clean",
+    "header_mismatch",
     "parse_bool",
     "parse_date",
     "parse_french_date",
@@ -108,3 +111,17 @@ def parse_siret(text: str) -> str:
     if not re.fullmatch(r"\d{14}", value):
         raise ValueError(f"bad SIRET {text.strip()!r}, expected 14 digits")
     return value
+
+
+def header_mismatch(
+    header: Sequence[str], columns: Sequence[str]
+) -> tuple[int, str | None, str | None] | None:
+    """The first column (1-based) where a CSV ``header`` differs from ``columns``: (index, got, wanted).
+
+    ``got`` is None when the header lacks the column, ``wanted`` None for an extra column;
+    None when the header is exactly ``columns`` (cells stripped).
+    """
+    for index, (got, want) in enumerate(zip_longest((h.strip() for h in header), columns), 1):
+        if got != want:
+            return index, got, want
+    return None
