@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from rncp_ld.publish import fiche_ntriples
 from rncp_ld.publish.gsp import graph_url, push
-from rncp_ld.publish.store import fiche_graphs
 from rncp_ld.report import Report
 
 from conftest import RNCP_XML, unavailable
@@ -117,7 +117,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def _graphs(*sources: Path) -> list[tuple[str, str]]:
     report = Report()
-    graphs = list(fiche_graphs(sources, report))
+    graphs = [(str(iri), nt) for iri, nt in fiche_ntriples(sources, report=report)]
     assert report.valid, report.issues
     return graphs
 

@@ -12,7 +12,8 @@ import pytest
 
 from rncp_ld.cli import cli
 from rncp_ld.errors import ConfigError
-from rncp_ld.publish.store import fiche_graphs, load, query, query_text
+from rncp_ld.publish import fiche_ntriples
+from rncp_ld.publish.store import load, query, query_text
 from rncp_ld.report import Report
 
 from conftest import RNCP_XML, RS_XML
@@ -55,7 +56,7 @@ def test_load_one_graph_per_fiche(store: Path) -> None:
 
 def test_graphs_match_the_converter(store: Path) -> None:
     report = Report()
-    graphs = list(fiche_graphs([RNCP_XML], report))
+    graphs = [(str(iri), nt) for iri, nt in fiche_ntriples([RNCP_XML], report=report)]
     assert len(graphs) == 12 and report.stats["fiches-read"] == 12
     assert count(TRIPLES, store) == sum(nt.count("\n") for _, nt in graphs)
 

@@ -187,7 +187,7 @@ def push(
     """PUT each ``(graph IRI, N-Triples)`` of ``graphs`` to the Graph Store endpoint.
 
     Args:
-        graphs: per-fiche graphs, e.g. from ``rncp_ld.publish.store.fiche_graphs``.
+        graphs: per-fiche graphs, e.g. from ``rncp_ld.publish.fiche_ntriples``.
         endpoint: the Graph Store Protocol URL (Oxigraph: ``http://host:7878/store``).
         retries: further attempts after a transient failure (waits ``backoff``, ``2×backoff``…).
         timeout: seconds for each request.

@@ -29,41 +29,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..convert import read_all
-from ..errors import ConfigError, FicheError
+from ..errors import ConfigError
 from ..namespaces import PREFIXES
-from ..rdf.graph import Context, fiche_triples
-from ..rdf.serialize import writer
-from ..report import Issue, Report
-from ..uris import DEFAULT_BASE, Minter
+from ..report import Report
+from ..uris import DEFAULT_BASE
+from .site import fiche_ntriples
 
-__all__ = ["FORMATS", "QueryResult", "fiche_graphs", "load", "query", "query_text"]
+__all__ = ["FORMATS", "QueryResult", "load", "query", "query_text"]
 
 FORMATS = ("table", "csv", "json")
 """Renderings of a query's answer."""
-
-
-def fiche_graphs(
-    sources: Iterable[str | Path], report: Report, *, base: str = DEFAULT_BASE
-) -> Iterator[tuple[str, str]]:
-    """``(graph IRI, N-Triples)`` for each fiche of ``sources``: its certification's IRI
-    and its self-contained graph. Problems go to ``report`` (as in ``convert``)."""
-    ctx = Context(Minter(base), repeat_shared=True)
-    for cert in read_all(sources, report):
-        try:
-            triples = fiche_triples(cert, ctx)
-        except FicheError as error:  # a code of the fiche cannot be used in an IRI
-            error.source = error.source or cert.provenance.source
-            error.fiche = error.fiche or cert.number
-            report.issues.append(Issue.from_error(error, "unwritable-fiche"))
-            report.count("fiches-skipped")
-            continue
-        buffer = io.StringIO()
-        nt = writer("nt", buffer)
-        nt.start()
-        nt.write(triples)
-        nt.end()
-        yield str(ctx.minter.certification(cert.number)), buffer.getvalue()
 
 
 def _quads(nt: str, graph: str) -> str:
@@ -124,7 +99,8 @@ def load(
         out = staging.open("w", encoding="utf-8", newline="\n")
 
     try:
-        for graph, nt in fiche_graphs(sources, report, base=base):
+        for iri, nt in fiche_ntriples(sources, base=base, report=report):
+            graph = str(iri)
             if graph in staged:  # the same fiche twice in this run: the later one wins
                 flush()
             out.write(_quads(nt, graph))
